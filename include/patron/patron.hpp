@@ -11,5 +11,6 @@
 #include "patron/data/transaction_log.hpp"
 #include "patron/data/read.hpp"
 #include "patron/data/summary.hpp"
+#include "patron/data/simulate.hpp"
 
 #endif  // PATRON_PATRON_HPP
