@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <numeric>
 
 #include "patron/error.hpp"
@@ -105,6 +106,13 @@ customer_summary summarize(const transaction_log& log, const summary_options& op
   std::vector<std::uint32_t> start(nc + 1, 0);
   std::uint64_t after = 0;
   for (std::size_t i = 0; i < n; ++i) {
+    // Amounts normally come validated from the reader; arrays from a caller may hold NaN/inf,
+    // which would silently poison total and monetary.
+    if (!std::isfinite(log.amount[i])) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.17g", log.amount[i]);
+      throw data_error(errc::bad_number, "summarize", i + 1, 0, "amount", buf, "not a finite number");
+    }
     if (day_of(log.time[i]) > obs_end) {
       ++after;
       continue;
