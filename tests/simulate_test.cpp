@@ -301,3 +301,22 @@ TEST_CASE("simulate: invalid options name the field", "[simulate][error]") {
   o.unit.days = 0;
   CHECK_THROWS_WITH(o.validate(), Catch::Contains("unit_days"));
 }
+
+#ifdef _OPENMP
+#  include <omp.h>
+TEST_CASE("simulate: the direct summary does not depend on the thread count", "[simulate][unit]") {
+  simulation_options o;
+  o.customers = 5000;
+  o.seed = 3;
+  const int before = omp_get_max_threads();
+  omp_set_num_threads(1);
+  const auto one = simulate_summary(o);
+  omp_set_num_threads(4);
+  const auto four = simulate_summary(o);
+  omp_set_num_threads(before);
+  CHECK(one.summary.x == four.summary.x);
+  CHECK(one.summary.t_x == four.summary.t_x);
+  CHECK(one.summary.monetary == four.summary.monetary);
+  CHECK(one.alive == four.alive);
+}
+#endif

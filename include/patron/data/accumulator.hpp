@@ -90,7 +90,7 @@ class summary_accumulator {
   };
   enum class invoice_mode : std::uint8_t { unknown, rows, invoices };
 
-  std::uint32_t customer_index(std::string_view id);
+  [[nodiscard]] std::uint32_t customer_index(std::string_view id);
   void check_mode(bool has_invoice, std::uint64_t row) const;
   void insert(std::uint32_t c, std::int32_t day, double amount, std::uint32_t invoice);
   void refresh(std::uint32_t c);
