@@ -14,6 +14,7 @@
 #endif
 
 #include "patron/data/accumulator.hpp"
+#include "patron/data/simulate.hpp"
 #include "patron/data/summary.hpp"
 #include "patron/detail/random.hpp"
 
@@ -167,6 +168,15 @@ void BM_summary_accumulator_advance_to(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * acc.size()));
 }
 BENCHMARK(BM_summary_accumulator_advance_to)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+/// The direct simulated summary used by parameter-recovery tests: 100,000 BG/NBD customers.
+void BM_summary_simulate_summary(benchmark::State& state) {
+  simulation_options o;
+  o.customers = 100'000;
+  for (auto _ : state) benchmark::DoNotOptimize(simulate_summary(o));
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * o.customers));
+}
+BENCHMARK(BM_summary_simulate_summary)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 

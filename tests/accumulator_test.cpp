@@ -278,3 +278,27 @@ TEST_CASE("accumulator: batches, single rows and late rows give summarize()'s ta
   live.observation_end = later;
   require_same(acc.profiles(), summarize(log, live));
 }
+
+TEST_CASE("accumulator: returns (negative amounts) and huge values are kept as summarize() keeps them",
+          "[accumulator][unit]") {
+  // a: +50 on 2024-01-01, a return of −20 on 01-05 (a purchase day like any other, as in
+  // summarize()), +1e15 on 01-09: x = 2, monetary = (−20 + 1e15) / 2 = 499999999999990 (exact in
+  // binary: below 2^53), total = 1e15 + 30. b: one purchase of −5 (a pure return).
+  summary_accumulator acc(time_unit::day());
+  transaction_log log;
+  log.add("a", day(2024, 1, 1), 50.0);
+  log.add("b", day(2024, 1, 3), -5.0);
+  log.add("a", day(2024, 1, 9), 1e15);
+  log.add("a", day(2024, 1, 5), -20.0);
+  acc.add(log);
+  const customer_summary& p = acc.profiles();
+  CHECK(p.x[0] == 2.0);
+  CHECK(p.monetary[0] == 499999999999990.0);
+  CHECK(p.total[0] == 1e15 + 30.0);
+  CHECK(p.t_x[0] == 8.0);
+  CHECK(p.total[1] == -5.0);
+  CHECK(p.x[1] == 0.0);
+  summary_options o;
+  o.unit = time_unit::day();
+  require_same(acc.summary(o), summarize(log, o));
+}
