@@ -122,15 +122,24 @@ void BM_summary_sort_baseline(benchmark::State& state) {
 }
 BENCHMARK(BM_summary_sort_baseline)->Unit(benchmark::kMillisecond)->UseRealTime();
 
-/// The 10M-row history loaded into an accumulator once (outside every timed loop).
-summary_accumulator& big_state() {
-  static summary_accumulator acc = [] {
-    summary_accumulator a(time_unit::week());
-    a.reserve(n_customers);
-    a.add(big_log());
-    return a;
+/// The 10M-row history loaded into an accumulator once (outside every timed loop), checked
+/// against the naive count: same customers, same Σx.
+struct loaded_state {
+  summary_accumulator acc{time_unit::week()};
+  bool ok = false;
+};
+loaded_state& big_state() {
+  static loaded_state st = [] {
+    loaded_state s;
+    s.acc.reserve(n_customers);
+    s.acc.add(big_log());
+    const auto [customers, sum_x] = naive_counts(big_log());
+    double got = 0;
+    for (double v : s.acc.profiles().x) got += v;
+    s.ok = s.acc.size() == customers && got == sum_x && s.acc.rows() == n_rows;
+    return s;
   }();
-  return acc;
+  return st;
 }
 
 /// One day's batch: 10,000 rows of random existing customers, each batch on the next day (so the
@@ -138,7 +147,11 @@ summary_accumulator& big_state() {
 /// iterations are built before the loop.
 constexpr int day_batches = 40;
 void BM_summary_accumulator_add_day(benchmark::State& state) {
-  summary_accumulator& acc = big_state();
+  if (!big_state().ok) {
+    state.SkipWithError("the accumulator disagrees with the naive count");
+    return;
+  }
+  summary_accumulator& acc = big_state().acc;
   detail::xoshiro256ss g(7);
   std::vector<transaction_log> batches(day_batches);
   const date next = *acc.observation_end() + 1;
@@ -160,7 +173,11 @@ BENCHMARK(BM_summary_accumulator_add_day)
 
 /// Moving the observation end one day: rewrites T of 1M customers.
 void BM_summary_accumulator_advance_to(benchmark::State& state) {
-  summary_accumulator& acc = big_state();
+  if (!big_state().ok) {
+    state.SkipWithError("the accumulator disagrees with the naive count");
+    return;
+  }
+  summary_accumulator& acc = big_state().acc;
   for (auto _ : state) {
     acc.advance_to(*acc.observation_end() + 1);
     benchmark::DoNotOptimize(acc.profiles().T.data());
