@@ -320,3 +320,9 @@ TEST_CASE("simulate: the direct summary does not depend on the thread count", "[
   CHECK(one.alive == four.alive);
 }
 #endif
+
+TEST_CASE("simulate: customer counts beyond 32-bit indices are refused", "[simulate][error]") {
+  simulation_options o;
+  o.customers = std::size_t{1} << 32;
+  CHECK_THROWS_WITH(o.validate(), Catch::Contains("customers = 4294967296: must be < 4294967295"));
+}

@@ -108,6 +108,9 @@ void simulation_options::validate() const {
   require_positive(unit.days, "unit_days");
   if (customers < 1)
     throw invalid_argument_error("simulation_options", "customers", "0", "must be >= 1");
+  if (customers >= id_table::npos)  // customer indices are 32-bit in transaction_log
+    throw invalid_argument_error("simulation_options", "customers", std::to_string(customers),
+                                 "must be < 4294967295");
   if (cohort_days < 1)
     throw invalid_argument_error("simulation_options", "cohort_days", std::to_string(cohort_days),
                                  "must be >= 1");

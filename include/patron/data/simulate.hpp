@@ -37,7 +37,7 @@ struct simulation_options {
   /// Gamma-Gamma spend (Fader, Hardie & Lee 2005, JMR): ν ~ Gamma(shape q, rate γ); every
   /// transaction's value z ~ Gamma(shape p, rate ν), so E[z] = p·γ / (q − 1) for q > 1.
   double p = 6.25, q = 3.74, gamma = 15.44;
-  std::size_t customers = 1000;             ///< number of customers, ≥ 1
+  std::size_t customers = 1000;             ///< number of customers, 1 ≤ n < 2^32 − 1
   date cohort_start = from_ymd(1997, 1, 1);  ///< first day of the acquisition window
   /// First purchases fall on a day drawn uniformly from [cohort_start, cohort_start + cohort_days).
   std::int32_t cohort_days = 84;
@@ -47,7 +47,7 @@ struct simulation_options {
   std::uint64_t seed = 1;              ///< same seed → identical output on every platform
 
   /// Throws invalid_argument_error naming the field: shapes and rates of the chosen model must
-  /// be finite and > 0, customers ≥ 1, cohort_days ≥ 1, observation_days ≥ cohort_days − 1,
+  /// be finite and > 0, 1 ≤ customers < 2^32 − 1, cohort_days ≥ 1, observation_days ≥ cohort_days − 1,
   /// unit.days finite and > 0.
   void validate() const;
   /// The last observed day, cohort_start + observation_days.
