@@ -92,7 +92,9 @@ struct customer_summary_view {
 };
 
 /// Summarizes a purchase log per customer. Customers appear in order of first appearance in
-/// the log. O(rows log rows) for the sort by (customer, time); no per-row allocation.
+/// the log. Rows are scattered into per-customer runs (a counting sort on the dense customer
+/// index) and each run is sorted by time. A NaN or infinite amount throws
+/// data_error(errc::bad_number) naming the 1-based row.
 /// Throws invalid_argument_error for an invalid option or when calibration_end > observation_end,
 /// data_error(errc::empty_input) for an empty log.
 [[nodiscard]] customer_summary summarize(const transaction_log& log, const summary_options& options);
