@@ -1,0 +1,8 @@
+// SPDX-License-Identifier: MIT
+#include "demo.hpp"
+
+namespace patron::cli {
+
+std::vector<std::function<void(const demo_data&)>> demo_sections() { return {}; }
+
+}  // namespace patron::cli
