@@ -12,6 +12,7 @@
 #include <random>
 #include <string>
 
+#include "../src/lib/read_parse.hpp"  // internal pieces, probed directly below
 #include "patron/data/read.hpp"
 #include "patron/error.hpp"
 
@@ -558,4 +559,57 @@ TEST_CASE("read: to_text lists counts, examples and bindings", "[reader][unit]")
   CHECK_THAT(t, Catch::Contains("customer <- column 1 (customer)"));
   CHECK(r.report.count("missing_customer") == 1);
   CHECK(r.report.count("bad_date") == 0);
+}
+
+TEST_CASE("read: the plain-decimal fast path agrees with fast_float bit for bit", "[reader][property]") {
+  // The reader's shortcut (integer / 10^k) must give the correctly rounded double, which is
+  // what fast_float (the reference) returns for the same text.
+  std::mt19937_64 rng(7);
+  for (int i = 0; i < 200000; ++i) {
+    const std::uint64_t m = rng() % 1'000'000'000'000'000ull;  // up to 15 digits
+    std::string text = std::to_string(m);
+    const std::size_t k = rng() % std::min<std::size_t>(text.size() + 1, 8);
+    // Single-char inserts: GCC 12's -Wrestrict misfires on insert(pos, "literal") (PR 105651).
+    if (k > 0) text.insert(text.end() - static_cast<std::ptrdiff_t>(k), '.');
+    if (rng() % 3 == 0) text.insert(text.begin(), '-');
+    double fast = 0, reference = 0;
+    REQUIRE(patron::detail::parse_simple_decimal(text, fast));
+    const auto res = fast_float::from_chars(text.data(), text.data() + text.size(), reference);
+    REQUIRE(res.ec == std::errc());
+    INFO(text);
+    REQUIRE(fast == reference);
+  }
+  double v = 0;
+  CHECK_FALSE(patron::detail::parse_simple_decimal("1e5", v));
+  CHECK_FALSE(patron::detail::parse_simple_decimal("1234567890123456", v));  // 16 digits
+  CHECK_FALSE(patron::detail::parse_simple_decimal("1.2.3", v));
+  CHECK_FALSE(patron::detail::parse_simple_decimal("-", v));
+}
+
+TEST_CASE("read: standard input, plain and gzip'd", "[reader][unit]") {
+  const std::string text = "customer,date,amount\na,2024-01-01,1.5\nb,2024-01-02,2.5\n";
+  temp_file gz("stdin.gz");
+  gz.write_gzip(text);
+  // Point the process's stdin at the file, as a shell redirect would.
+  REQUIRE(std::freopen(gz.path.string().c_str(), "rb", stdin) != nullptr);
+  const auto r = read_transactions("-", {});
+  REQUIRE(r.log.size() == 2);
+  CHECK(r.report.source == "<stdin>");
+  CHECK(r.log.amount[1] == 2.5);
+  temp_file bad("stdin.csv");
+  bad.write("customer,date,amount\na,2024-01-01,x\n");
+  REQUIRE(std::freopen(bad.path.string().c_str(), "rb", stdin) != nullptr);
+  CHECK_THROWS_MATCHES(read_transactions("-", {}), patron::error,
+                       code_is(errc::bad_number) && message_has("<stdin>:2:3: amount = \"x\""));
+  REQUIRE(std::freopen("/dev/null", "rb", stdin) != nullptr);
+}
+
+TEST_CASE("read: amount optional when require_amount is false", "[reader][unit]") {
+  read_options o;
+  o.require_amount = false;
+  const auto r = read("customer,date\na,2024-01-01\nb,2024-01-02\n", o);
+  REQUIRE(r.log.size() == 2);
+  CHECK(r.log.amount[0] == 0.0);
+  CHECK_THROWS_MATCHES(read("customer,date\na,2024-01-01\n"), patron::error,
+                       code_is(errc::missing_column) && message_has("looked for amount"));
 }

@@ -317,9 +317,9 @@ class reader {
   std::vector<std::string_view> fields_;
   read_result out_;
   std::optional<intern_cache> customers_, items_, invoices_;
-  std::string last_date_text_;
+  char last_date_text_[32] = {};  // the previous row's date text and value: logs come in runs
+  std::size_t last_date_len_ = std::size_t(-1);
   timestamp last_date_ = 0;
-  bool last_date_valid_ = false;
   std::unordered_set<std::string, key_hash, std::equal_to<>> seen_rows_;
   std::string key_;
 };
@@ -726,7 +726,7 @@ void reader::process_row(std::uint64_t line) {
     const std::string_view dtext =
         detail::trim(fields_[static_cast<std::size_t>(col_[r_date])]);
     timestamp t = 0;
-    if (last_date_valid_ && dtext == last_date_text_) {
+    if (last_date_len_ == dtext.size() && std::memcmp(last_date_text_, dtext.data(), dtext.size()) == 0) {
       t = last_date_;
     } else {
       if (dtext.empty()) bad(errc::missing_value, "missing_date", r_date, dtext, "empty", line);
@@ -741,9 +741,11 @@ void reader::process_row(std::uint64_t line) {
           bad(errc::bad_date, "bad_date", r_date, dtext,
               std::string("not a date as ") + date_format_label(dates_), line);
       }
-      last_date_text_.assign(dtext);
-      last_date_ = t;
-      last_date_valid_ = true;
+      if (dtext.size() <= sizeof last_date_text_) {
+        std::memcpy(last_date_text_, dtext.data(), dtext.size());
+        last_date_len_ = dtext.size();
+        last_date_ = t;
+      }
     }
     // amount, quantity, price
     double quantity = 0, amount = 0;

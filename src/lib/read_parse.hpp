@@ -21,6 +21,7 @@ namespace patron::inline v1::detail {
 [[nodiscard]] inline bool is_blank(char c) noexcept { return c == ' ' || c == '\t'; }
 
 [[nodiscard]] inline std::string_view trim(std::string_view s) noexcept {
+  if (s.empty() || (!is_blank(s.front()) && !is_blank(s.back()) && s.back() != '\r')) return s;
   while (!s.empty() && (is_blank(s.front()) || s.front() == '\r')) s.remove_prefix(1);
   while (!s.empty() && (is_blank(s.back()) || s.back() == '\r')) s.remove_suffix(1);
   return s;
@@ -137,9 +138,39 @@ inline void split_quoted(char* b, char* e, char delim, std::size_t max_fields,
 
 enum class number_status { ok, empty, bad, not_finite };
 
+/// Plain decimals ("-123.45": at most 15 digits, no exponent) as integer / 10^k: both operands
+/// are exact doubles, so the one division is correctly rounded, the same result fast_float gives.
+[[nodiscard]] inline bool parse_simple_decimal(std::string_view s, double& out) noexcept {
+  static constexpr double pow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
+                                     1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+  const char* p = s.data();
+  const char* e = p + s.size();
+  const bool neg = *p == '-';
+  if (neg) ++p;
+  std::uint64_t m = 0;
+  int digits = 0, frac = -1;
+  for (; p < e; ++p) {
+    const char c = *p;
+    if (c >= '0' && c <= '9') {
+      m = m * 10 + static_cast<std::uint64_t>(c - '0');
+      ++digits;
+      if (frac >= 0) ++frac;
+    } else if (c == '.' && frac < 0) {
+      frac = 0;
+    } else {
+      return false;
+    }
+  }
+  if (digits == 0 || digits > 15) return false;
+  const double v = static_cast<double>(m) / pow10[frac > 0 ? frac : 0];
+  out = neg ? -v : v;
+  return true;
+}
+
 /// Parses a whole trimmed field as a decimal number ("+" allowed, no thousands separators).
 [[nodiscard]] inline number_status parse_number(std::string_view s, double& out) noexcept {
   if (s.empty()) return number_status::empty;
+  if (parse_simple_decimal(s, out)) return number_status::ok;
   const char* b = s.data();
   const char* e = b + s.size();
   if (*b == '+' && e - b > 1 && *(b + 1) != '-' && *(b + 1) != '+') ++b;
