@@ -109,6 +109,14 @@ TEST_CASE("read: delimiters ; tab | and runs of blanks are detected", "[reader][
   }
 }
 
+TEST_CASE("read: decimal commas do not fool delimiter detection", "[reader][unit]") {
+  // One ',' per line (decimal commas) but two ';': ';' is the delimiter, and "12,50" is then
+  // reported as not a number.
+  CHECK_THROWS_MATCHES(read("a;20240101;12,50\nb;20240102;3,10\n", cols("1", "2", "3")),
+                       patron::error,
+                       code_is(errc::bad_number) && message_has("sales.csv:1:3: amount = \"12,50\""));
+}
+
 TEST_CASE("read: explicit delimiter wins over detection", "[reader][unit]") {
   read_options o = cols("1", "2", "3");
   o.delimiter = ';';

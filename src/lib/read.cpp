@@ -438,7 +438,7 @@ void reader::split(record& r, std::size_t max_fields) {
 }
 
 // Picks the delimiter outside quotes that appears equally often (and at least once) on the first
-// lines, preferring ',' then tab, ';', '|'; without one, runs of blanks.
+// lines, the most frequent such one (ties: ',' then tab, ';', '|'); without one, runs of blanks.
 void reader::detect_delimiter(std::string_view sample) {
   constexpr std::array<char, 4> cands = {',', '\t', ';', '|'};
   std::array<std::vector<std::size_t>, 4> counts;
@@ -459,13 +459,16 @@ void reader::detect_delimiter(std::string_view sample) {
     if (text.empty()) continue;
     for (std::size_t k = 0; k < cands.size(); ++k) counts[k].push_back(c[k]);
   }
+  std::size_t most = 0;
   for (std::size_t k = 0; k < cands.size(); ++k) {
     const auto& v = counts[k];
-    if (!v.empty() && v[0] > 0 && std::all_of(v.begin(), v.end(), [&](std::size_t n) { return n == v[0]; })) {
+    if (!v.empty() && v[0] > most &&
+        std::all_of(v.begin(), v.end(), [&](std::size_t n) { return n == v[0]; })) {
+      most = v[0];
       delim_ = cands[k];
-      return;
     }
   }
+  if (most > 0) return;
   // No consistent count (e.g. a quoted field with a stray delimiter): the most common one.
   std::size_t best = 0;
   for (std::size_t k = 0; k < cands.size(); ++k) {

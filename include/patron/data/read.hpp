@@ -49,8 +49,8 @@ enum class duplicates_policy { keep, drop };
 /// header, detected from the first lines.
 ///
 /// Detection (from the first 64 KiB / 20 rows):
-/// - delimiter: the first of ',' tab ';' '|' that occurs (outside quotes) equally often and at
-///   least once on each of the first 10 lines; else the one with the largest minimum count; else
+/// - delimiter: of ',' tab ';' '|', the one occurring (outside quotes) equally often on each of
+///   the first 10 lines, most often per line (ties in that order); else the one with the largest minimum count; else
 ///   runs of blanks. A UTF-8 byte-order mark is skipped.
 /// - header (header_mode::detect): naming any column implies a header. Otherwise the first row is
 ///   a header when some column holds a non-empty value in it that is neither a number nor a date
