@@ -162,22 +162,23 @@ std::string format_amount_limit(double v) {
 
 // --- interning with a flat hash table in front of id_table -------------------------------------
 
-// Interns ids during the scan: open addressing over (hash tag, index + 1) with the bytes in one
-// arena, so a hit costs one probe and one memcmp and a new id one append. The id_table is filled
-// once at the end (reserved, in first-seen order), which keeps its node-based map and per-id
-// strings out of the row loop.
+// Interns ids during the scan: open addressing over (32-bit hash tag, index + 1) with the bytes
+// in one arena, so a hit costs one probe and one memcmp and a new id one append. The slot is the
+// tag's top bits, so growing re-inserts straight from the old slots in order (sequential writes,
+// no rehashing of the bytes). The id_table is filled once at the end (reserved, in first-seen
+// order), which keeps its node-based map and per-id strings out of the row loop.
 class intern_cache {
  public:
   intern_cache() {
     offsets_.push_back(0);
-    rehash(1u << 12);
+    slots_.assign(std::size_t{1} << bits_, 0);
   }
 
   std::uint32_t get(std::string_view s) {
     if (last_ != id_table::npos && s == name(last_)) return last_;
-    const std::uint64_t h = detail::hash_id(s);
-    const auto tag = static_cast<std::uint32_t>(h >> 32);
-    std::size_t i = h & mask_;
+    const auto tag = static_cast<std::uint32_t>(detail::hash_id(s) >> 32);
+    const std::size_t mask = slots_.size() - 1;
+    std::size_t i = tag >> (32 - bits_);
     for (;;) {
       const std::uint64_t e = slots_[i];
       if (e == 0) break;
@@ -185,13 +186,13 @@ class intern_cache {
         const auto idx = static_cast<std::uint32_t>(e) - 1;
         if (name(idx) == s) return last_ = idx;
       }
-      i = (i + 1) & mask_;
+      i = (i + 1) & mask;
     }
     const auto idx = static_cast<std::uint32_t>(offsets_.size() - 1);
     arena_.append(s);
     offsets_.push_back(arena_.size());
     slots_[i] = (std::uint64_t{tag} << 32) | (idx + 1u);
-    if (size() * 2 > slots_.size()) rehash(slots_.size() * 2);
+    if (size() * 2 > slots_.size()) grow();
     return last_ = idx;
   }
 
@@ -207,21 +208,23 @@ class intern_cache {
   }
 
  private:
-  void rehash(std::size_t n) {
-    slots_.assign(n, 0);
-    mask_ = n - 1;
-    for (std::uint32_t idx = 0; idx < size(); ++idx) {
-      const std::uint64_t h = detail::hash_id(name(idx));
-      std::size_t i = h & mask_;
-      while (slots_[i] != 0) i = (i + 1) & mask_;
-      slots_[i] = (std::uint64_t{static_cast<std::uint32_t>(h >> 32)} << 32) | (idx + 1u);
+  void grow() {
+    std::vector<std::uint64_t> old(std::size_t{1} << (bits_ + 1), 0);
+    old.swap(slots_);
+    ++bits_;
+    const std::size_t mask = slots_.size() - 1;
+    for (const std::uint64_t e : old) {
+      if (e == 0) continue;
+      std::size_t i = static_cast<std::uint32_t>(e >> 32) >> (32 - bits_);
+      while (slots_[i] != 0) i = (i + 1) & mask;
+      slots_[i] = e;
     }
   }
 
   std::string arena_;
   std::vector<std::size_t> offsets_;  // id i is arena_[offsets_[i], offsets_[i + 1])
   std::vector<std::uint64_t> slots_;
-  std::size_t mask_ = 0;
+  unsigned bits_ = 12;
   std::uint32_t last_ = id_table::npos;
 };
 
