@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "patron/data/transaction_log.hpp"
@@ -22,6 +23,10 @@ struct column_ref {
   [[nodiscard]] bool given() const noexcept { return position > 0 || !name.empty(); }
   /// "3" → position 3; anything else → a header name.
   [[nodiscard]] static column_ref parse(std::string_view text);
+  /// The column at 1-based `position`.
+  [[nodiscard]] static column_ref at(int position) { return {std::string{}, position}; }
+  /// The column whose header is `header` (case-insensitive, trimmed).
+  [[nodiscard]] static column_ref named(std::string header) { return {std::move(header), 0}; }
 };
 
 enum class header_mode { detect, yes, no };

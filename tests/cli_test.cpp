@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: MIT
+// The `patron` command-line tool end to end: exit statuses, output columns, messages on stderr.
+#include <catch2/catch.hpp>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <sys/wait.h>
+
+#include "test_support.hpp"
+
+namespace {
+
+struct run_result {
+  int status = -1;
+  std::string out, err;
+};
+
+std::string temp_path(const std::string& name) {
+  return (std::filesystem::path(PATRON_TEST_BINARY_DIR) / ("cli_" + name)).string();
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+/// Runs `patron <args>` through the shell, capturing stdout and stderr in files.
+run_result run(const std::string& args) {
+  const std::string out = temp_path("stdout.txt"), err = temp_path("stderr.txt");
+  const std::string cmd = std::string("'") + PATRON_TEST_CLI + "' " + args + " >'" + out + "' 2>'" + err + "'";
+  const int raw = std::system(cmd.c_str());
+  run_result r;
+  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  r.out = slurp(out);
+  r.err = slurp(err);
+  return r;
+}
+
+std::string write_file(const std::string& name, const std::string& text) {
+  const std::string p = temp_path(name);
+  std::ofstream(p, std::ios::binary) << text;
+  return p;
+}
+
+}  // namespace
+
+TEST_CASE("cli: --version, help and unknown commands", "[cli][unit]") {
+  const run_result v = run("--version");
+  CHECK(v.status == 0);
+  CHECK(v.out.find("patron 1.") != std::string::npos);
+  const run_result h = run("help");
+  CHECK(h.status == 0);
+  CHECK(h.out.find("summarize") != std::string::npos);
+  CHECK(run("no-such-command").status == 2);
+  CHECK(run("summarize --unit week").status == 2);  // --input missing
+}
+
+TEST_CASE("cli summarize: CDNOW sample gives the published summary", "[cli][reference]") {
+  const std::string out = temp_path("cdnow_summary.csv");
+  const run_result r = run("summarize --input '" + patron_test::data_file("CDNOW_sample.txt") +
+                           "' --delimiter space --header no --customer 2 --date 3 --amount 5 --unit week "
+                           "--observation-end 1997-09-30 --output '" + out + "'");
+  REQUIRE(r.status == 0);
+  const std::string csv = slurp(out);
+  CHECK(csv.rfind("customer_id,x,t_x,T,monetary,total,orders,first,last\n", 0) == 0);
+  // 2,357 customers + header (../shared/data/README.md).
+  CHECK(std::count(csv.begin(), csv.end(), '\n') == 2358);
+  CHECK(r.err.find("rows read") != std::string::npos);
+}
+
+TEST_CASE("cli summarize: calibration end adds the holdout columns", "[cli][unit]") {
+  const std::string in = write_file("holdout.csv",
+                                    "customer,date,amount\n"
+                                    "a,2024-01-01,10\n"
+                                    "a,2024-01-05,20\n"
+                                    "a,2024-01-12,30\n");
+  const run_result r = run("summarize --input '" + in +
+                           "' --unit day --calibration-end 2024-01-10 --observation-end 2024-01-20");
+  REQUIRE(r.status == 0);
+  // a: x = 1 (01-05), t_x = 4, T = 9 days, monetary 20, total 30 in calibration; holdout x = 1, 30.
+  CHECK(r.out == "customer_id,x,t_x,T,monetary,total,orders,first,last,x_holdout,monetary_holdout\n"
+                 "a,1,4,9,20,30,2,2024-01-01,2024-01-05,1,30\n");
+}
+
+TEST_CASE("cli summarize: bad data exits 3 and names file, line, field, value", "[cli][error]") {
+  const std::string in = write_file("bad_amount.csv", "customer,date,amount\na,2024-01-01,12,50x\n");
+  const std::string in2 = write_file("bad_amount2.csv", "customer,date,amount\na,2024-01-01,10\nb,2024-01-02,abc\n");
+  const run_result r = run("summarize --input '" + in2 + "'");
+  CHECK(r.status == 3);
+  CHECK(r.err.find("[patron.bad_number]") != std::string::npos);
+  CHECK(r.err.find("bad_amount2.csv:3:3: amount = \"abc\"") != std::string::npos);
+  const run_result lenient = run("summarize --lenient --input '" + in2 + "'");
+  CHECK(lenient.status == 0);
+  CHECK(lenient.out.find("\na,0,0,") != std::string::npos);
+  (void)in;
+}
+
+TEST_CASE("cli summarize: bad options exit 2", "[cli][error]") {
+  const std::string in = write_file("ok.csv", "customer,date,amount\na,2024-01-01,10\n");
+  CHECK(run("summarize --input '" + in + "' --unit fortnight").status == 2);
+  CHECK(run("summarize --input '" + in + "' --observation-end 2024-02-30").status == 2);
+  CHECK(run("summarize --input '" + in + "' --returns maybe").status == 2);
+  const run_result r = run("summarize --input '" + in + "' --calibration-end 2024-03-01 --observation-end 2024-02-01");
+  CHECK(r.status == 2);
+  CHECK(r.err.find("calibration_end") != std::string::npos);
+  CHECK(run("summarize --input /nonexistent/file.csv").status == 3);
+}
