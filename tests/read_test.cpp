@@ -620,3 +620,17 @@ TEST_CASE("read: amount optional when require_amount is false", "[reader][unit]"
   CHECK_THROWS_MATCHES(read("customer,date\na,2024-01-01\n"), patron::error,
                        code_is(errc::missing_column) && message_has("looked for amount"));
 }
+
+TEST_CASE("read: a column named without a header, and a byte-order mark", "[reader][error]") {
+  read_options o;
+  o.header = header_mode::no;
+  o.customer = column_ref::parse("customer");
+  o.date = column_ref::parse("2");
+  o.amount = column_ref::parse("3");
+  CHECK_THROWS_MATCHES(read("a,20240101,1\n", o), patron::invalid_argument_error,
+                       code_is(errc::invalid_argument) &&
+                           message_has("customer = customer: a column named by header, but the file has no header"));
+  // A UTF-8 BOM before the header does not become part of the first header name.
+  const auto r = read("\xEF\xBB\xBF" "customer,date,amount\na,2024-01-01,1\n");
+  CHECK(r.report.bindings[0] == "customer <- column 1 (customer)");
+}
