@@ -634,3 +634,20 @@ TEST_CASE("read: a column named without a header, and a byte-order mark", "[read
   const auto r = read("\xEF\xBB\xBF" "customer,date,amount\na,2024-01-01,1\n");
   CHECK(r.report.bindings[0] == "customer <- column 1 (customer)");
 }
+
+TEST_CASE("read: a quote that never closes is reported, and reading resumes", "[reader][error]") {
+  read_options o;
+  o.max_line_bytes = 64;
+  o.header = header_mode::yes;  // the open quote also swallows the detection sample
+  std::string text = "customer,note,date,amount\na,\"open,2024-01-01,1\n";
+  for (int i = 0; i < 10; ++i) text += "b,ok,2024-01-02,2\n";
+  CHECK_THROWS_MATCHES(read(text, o), patron::error,
+                       code_is(errc::line_too_long) &&
+                           message_has("sales.csv:2: a quoted field opened on this line does not "
+                                       "close within the 64-byte limit"));
+  o.lenient = true;
+  const auto r = read(text, o);
+  CHECK(r.report.count("line_too_long") == 1);
+  CHECK(r.report.rows_read == 11);
+  CHECK(r.report.rows_kept == 10);  // only the line with the open quote is lost
+}

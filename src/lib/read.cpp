@@ -275,6 +275,7 @@ class reader {
     std::uint64_t lines = 1;
     bool quoted = false;
     bool too_long = false;
+    bool open_quote = false;  // too long because a quoted field never closes
     std::uint64_t length = 0;
   };
   bool next_record(record& r);
@@ -411,7 +412,10 @@ bool reader::next_record(record& r) {
         }
       }
       if (static_cast<std::size_t>(e - p) > opt_.max_line_bytes) {
+        // With a '\n' in the window, the record is long only because a quote never closes.
+        const bool open_quote = std::memchr(p, '\n', opt_.max_line_bytes) != nullptr;
         skip_long_line(r, 0);
+        r.open_quote = open_quote;
         return true;
       }
     }
@@ -878,9 +882,14 @@ read_result reader::run() {
     line += r.lines;
     if (r.too_long) {
       ++out_.report.rows_read;
-      fail_whole(errc::line_too_long, "line_too_long", at,
-                 "length = " + std::to_string(r.length) + ": over the " +
-                     std::to_string(opt_.max_line_bytes) + "-byte limit");
+      if (r.open_quote)
+        fail_whole(errc::line_too_long, "line_too_long", at,
+                   "a quoted field opened on this line does not close within the " +
+                       std::to_string(opt_.max_line_bytes) + "-byte limit");
+      else
+        fail_whole(errc::line_too_long, "line_too_long", at,
+                   "length = " + std::to_string(r.length) + ": over the " +
+                       std::to_string(opt_.max_line_bytes) + "-byte limit");
       continue;
     }
     if (r.b == r.e) continue;  // blank line: not a row
