@@ -2,7 +2,6 @@
 // The reader on the real reference files in ../shared/data: CDNOW (sample and master) rebuilt
 // into the papers' summary table, and the UCI Online Retail log (gzip, quoted CSV).
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <fstream>
 #include <map>
@@ -42,7 +41,8 @@ std::map<int, reference_row> load_reference() {
     std::getline(in, t_x, ',');
     std::getline(in, T, ',');
     std::getline(in, zbar, ',');
-    rows[std::stoi(id)] = reference_row{std::stoi(x), std::stod(t_x), std::stod(T), std::stod(zbar)};
+    rows[std::stoi(id)] =
+        reference_row{std::stoi(x), std::stod(t_x), std::stod(T), std::stod(zbar)};
   }
   return rows;
 }
@@ -117,7 +117,8 @@ TEST_CASE("cdnow: master file with its header line", "[reader][reference]") {
   CHECK(day_of(hi) == from_ymd(1998, 6, 30));
 }
 
-TEST_CASE("cdnow: Online Retail (gzip, quoted CSV) with the usual RFM cleaning", "[reader][reference]") {
+TEST_CASE("cdnow: Online Retail (gzip, quoted CSV) with the usual RFM cleaning",
+          "[reader][reference]") {
   read_options o;
   o.customer = column_ref::parse("CustomerID");
   o.date = column_ref::parse("InvoiceDate");
