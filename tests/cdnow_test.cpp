@@ -152,6 +152,15 @@ TEST_CASE("cdnow: Online Retail (gzip, quoted CSV) with the usual RFM cleaning",
   CHECK(day_of(r.log.time.front()) == from_ymd(2010, 12, 1));
   CHECK(day_of(r.log.time.back()) == from_ymd(2011, 12, 9));
 
+  // Netting instead of dropping keeps README's 8,905 cancellation lines, as negative amounts.
+  o.returns = returns_policy::net;
+  const read_result net = read_transactions(patron_test::data_file("online_retail.csv.gz"), o);
+  CHECK(net.report.rows_kept == 397924 + 8905);
+  CHECK(net.report.returns_netted == 8905);
+  CHECK(net.report.count("missing_customer") == 135080);
+  CHECK(net.report.rows_read == net.report.rows_kept + net.report.rows_skipped());
+  o.returns = returns_policy::drop;
+
   // Strict mode stops at the first line without a customer, naming it.
   o.lenient = false;
   CHECK_THROWS_MATCHES(read_transactions(patron_test::data_file("online_retail.csv.gz"), o),
