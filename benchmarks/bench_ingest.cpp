@@ -2,13 +2,13 @@
 // Ingest speed of read_transactions(): a generated 10-million-row CDNOW-like log (comma and
 // blank-separated) and the real Online Retail log (gzip'd CSV).
 #include <benchmark/benchmark.h>
+#include <unistd.h>
 
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
-#include <unistd.h>
 
 #include "patron/data/read.hpp"
 
@@ -37,7 +37,9 @@ const generated_file& generated(char delim, bool few_customers = false) {
   g.dir = std::filesystem::temp_directory_path() /
           ("patron_bench_ingest_" + std::to_string(::getpid()));
   std::filesystem::create_directories(g.dir);
-  g.path = g.dir / (few_customers ? "generated_few.csv" : delim == ',' ? "generated.csv" : "generated.txt");
+  g.path = g.dir / (few_customers  ? "generated_few.csv"
+                    : delim == ',' ? "generated.csv"
+                                   : "generated.txt");
   std::FILE* f = std::fopen(g.path.string().c_str(), "wb");
   std::uint64_t state = 0x853c49e6748fea9bull;
   auto next = [&state] {  // LCG (Knuth MMIX constants); high bits are the good ones

@@ -29,7 +29,8 @@ int main(int argc, char** argv) {
       sum_x += x;
       repeaters += x > 0 ? 1 : 0;
     }
-    std::printf("customers %zu, repeat purchases %.0f, repeaters %zu\n", s.size(), sum_x, repeaters);
+    std::printf("customers %zu, repeat purchases %.0f, repeaters %zu\n", s.size(), sum_x,
+                repeaters);
     return 0;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "%s\n", e.what());

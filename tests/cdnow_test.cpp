@@ -2,7 +2,6 @@
 // The reader on the real reference files in ../shared/data: CDNOW (sample and master) rebuilt
 // into the papers' summary table, and the UCI Online Retail log (gzip, quoted CSV).
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <fstream>
 #include <map>
@@ -42,7 +41,8 @@ std::map<int, reference_row> load_reference() {
     std::getline(in, t_x, ',');
     std::getline(in, T, ',');
     std::getline(in, zbar, ',');
-    rows[std::stoi(id)] = reference_row{std::stoi(x), std::stod(t_x), std::stod(T), std::stod(zbar)};
+    rows[std::stoi(id)] =
+        reference_row{std::stoi(x), std::stod(t_x), std::stod(T), std::stod(zbar)};
   }
   return rows;
 }
@@ -117,7 +117,8 @@ TEST_CASE("cdnow: master file with its header line", "[reader][reference]") {
   CHECK(day_of(hi) == from_ymd(1998, 6, 30));
 }
 
-TEST_CASE("cdnow: Online Retail (gzip, quoted CSV) with the usual RFM cleaning", "[reader][reference]") {
+TEST_CASE("cdnow: Online Retail (gzip, quoted CSV) with the usual RFM cleaning",
+          "[reader][reference]") {
   read_options o;
   o.customer = column_ref::parse("CustomerID");
   o.date = column_ref::parse("InvoiceDate");
@@ -150,6 +151,15 @@ TEST_CASE("cdnow: Online Retail (gzip, quoted CSV) with the usual RFM cleaning",
   // README: dates from 2010-12-01 to 2011-12-09.
   CHECK(day_of(r.log.time.front()) == from_ymd(2010, 12, 1));
   CHECK(day_of(r.log.time.back()) == from_ymd(2011, 12, 9));
+
+  // Netting instead of dropping keeps README's 8,905 cancellation lines, as negative amounts.
+  o.returns = returns_policy::net;
+  const read_result net = read_transactions(patron_test::data_file("online_retail.csv.gz"), o);
+  CHECK(net.report.rows_kept == 397924 + 8905);
+  CHECK(net.report.returns_netted == 8905);
+  CHECK(net.report.count("missing_customer") == 135080);
+  CHECK(net.report.rows_read == net.report.rows_kept + net.report.rows_skipped());
+  o.returns = returns_policy::drop;
 
   // Strict mode stops at the first line without a customer, naming it.
   o.lenient = false;

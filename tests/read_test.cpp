@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 // read_transactions(): formats, detection, bindings, every error code with its message shape,
 // lenient counting and the returns/duplicates policies, on small hand-written inputs.
-#include <catch2/catch.hpp>
+#include "patron/data/read.hpp"
 
 #include <zlib.h>
 
+#include <catch2/catch.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -13,18 +14,18 @@
 #include <string>
 
 #include "../src/lib/read_parse.hpp"  // internal pieces, probed directly below
-#include "patron/data/read.hpp"
 #include "patron/error.hpp"
 
 using namespace patron;
 
 namespace {
 
-read_result read(std::string_view text, const read_options& o = {}, const std::string& name = "sales.csv") {
+read_result read(std::string_view text, const read_options& o = {},
+                 const std::string& name = "sales.csv") {
   return read_transactions_from_string(text, o, name);
 }
 
-// Matcher on the error code, used with CHECK_THROWS_MATCHES plus Catch::Contains on what().
+// A predicate on code(), used with CHECK_THROWS_MATCHES.
 struct code_is : Catch::MatcherBase<patron::error> {
   explicit code_is(errc c) : code(c) {}
   bool match(const patron::error& e) const override { return e.code() == code; }
@@ -32,10 +33,11 @@ struct code_is : Catch::MatcherBase<patron::error> {
   errc code;
 };
 
+// Catch::Contains on what(), lifted to the exception so it composes with code_is via &&.
 struct message_has : Catch::MatcherBase<patron::error> {
   explicit message_has(std::string s) : text(std::move(s)) {}
   bool match(const patron::error& e) const override {
-    return std::string(e.what()).find(text) != std::string::npos;
+    return Catch::Contains(text).match(e.what());
   }
   std::string describe() const override { return "message contains \"" + text + "\""; }
   std::string text;
@@ -82,7 +84,8 @@ read_options cols(std::string c, std::string d, std::string a) {
 // --- formats and detection --------------------------------------------------------------------
 
 TEST_CASE("read: comma file with header binds by common names", "[reader][unit]") {
-  const auto r = read("Customer_ID,Date,Amount\r\na,2024-01-02,10.5\r\nb,2024-01-03,2\r\na,2024-01-05,-0\r\n");
+  const auto r =
+      read("Customer_ID,Date,Amount\r\na,2024-01-02,10.5\r\nb,2024-01-03,2\r\na,2024-01-05,-0\r\n");
   REQUIRE(r.log.size() == 3);
   CHECK(r.log.customers.size() == 2);
   CHECK(r.log.customers.name(r.log.customer[2]) == "a");
@@ -96,10 +99,11 @@ TEST_CASE("read: comma file with header binds by common names", "[reader][unit]"
 }
 
 TEST_CASE("read: delimiters ; tab | and runs of blanks are detected", "[reader][unit]") {
-  for (const char* text : {"customer;date;amount\nx;20240101;1.5\ny;20240102;2\n",
-                           "customer\tdate\tamount\nx\t20240101\t1.5\ny\t20240102\t2\n",
-                           "customer|date|amount\nx|20240101|1.5\ny|20240102|2\n",
-                           "  customer   date  amount\r\n  x  20240101   1.5\r\n y 20240102 2\r\n"}) {
+  for (const char* text :
+       {"customer;date;amount\nx;20240101;1.5\ny;20240102;2\n",
+        "customer\tdate\tamount\nx\t20240101\t1.5\ny\t20240102\t2\n",
+        "customer|date|amount\nx|20240101|1.5\ny|20240102|2\n",
+        "  customer   date  amount\r\n  x  20240101   1.5\r\n y 20240102 2\r\n"}) {
     INFO(text);
     const auto r = read(text);
     REQUIRE(r.log.size() == 2);
@@ -112,9 +116,9 @@ TEST_CASE("read: delimiters ; tab | and runs of blanks are detected", "[reader][
 TEST_CASE("read: decimal commas do not fool delimiter detection", "[reader][unit]") {
   // One ',' per line (decimal commas) but two ';': ';' is the delimiter, and "12,50" is then
   // reported as not a number.
-  CHECK_THROWS_MATCHES(read("a;20240101;12,50\nb;20240102;3,10\n", cols("1", "2", "3")),
-                       patron::error,
-                       code_is(errc::bad_number) && message_has("sales.csv:1:3: amount = \"12,50\""));
+  CHECK_THROWS_MATCHES(
+      read("a;20240101;12,50\nb;20240102;3,10\n", cols("1", "2", "3")), patron::error,
+      code_is(errc::bad_number) && message_has("sales.csv:1:3: amount = \"12,50\""));
 }
 
 TEST_CASE("read: explicit delimiter wins over detection", "[reader][unit]") {
@@ -126,14 +130,16 @@ TEST_CASE("read: explicit delimiter wins over detection", "[reader][unit]") {
   CHECK(r.log.customers.name(0) == "a,b");
 }
 
-TEST_CASE("read: RFC 4180 quoting, doubled quotes, quoted newlines, line numbers", "[reader][unit]") {
+TEST_CASE("read: RFC 4180 quoting, doubled quotes, quoted newlines, line numbers",
+          "[reader][unit]") {
   const std::string text =
       "customer,note,date,amount\n"
       "\"Smith, J\",\"say \"\"hi\"\"\",2024-01-01,1\n"
       "\"multi\nline\",\"x\r\ny\",2024-01-02,2\n"
       "c,plain,2024-01-03,oops\n";
-  CHECK_THROWS_MATCHES(read(text), patron::error,
-                       code_is(errc::bad_number) && message_has("sales.csv:6:4: amount = \"oops\""));
+  CHECK_THROWS_MATCHES(
+      read(text), patron::error,
+      code_is(errc::bad_number) && message_has("sales.csv:6:4: amount = \"oops\""));
   read_options o;
   o.lenient = true;
   const auto r = read(text, o);
@@ -178,9 +184,10 @@ TEST_CASE("read: date layouts", "[reader][unit]") {
   CHECK(read("a,2/29/2012,1\n", o).log.time[0] == ts(2012, 2, 29));
   CHECK(read("a,20000229,1\n", o).log.time[0] == ts(2000, 2, 29));
   // Detected from the first row, then enforced: an ISO date in a YYYYMMDD file is bad.
-  CHECK_THROWS_MATCHES(read("a,20240101,1\nb,2024-01-02,1\n", o), patron::error,
-                       code_is(errc::bad_date) &&
-                           message_has("sales.csv:2:2: date = \"2024-01-02\": not a date as YYYYMMDD"));
+  CHECK_THROWS_MATCHES(
+      read("a,20240101,1\nb,2024-01-02,1\n", o), patron::error,
+      code_is(errc::bad_date) &&
+          message_has("sales.csv:2:2: date = \"2024-01-02\": not a date as YYYYMMDD"));
   o.dates = date_format::mdy;
   CHECK_THROWS_MATCHES(read("a,2024-01-02,1\n", o), patron::error, code_is(errc::bad_date));
 }
@@ -189,13 +196,16 @@ TEST_CASE("read: bad dates are errc::bad_date", "[reader][error]") {
   read_options o = cols("1", "2", "3");
   o.delimiter = ',';
   o.dates = date_format::iso;
-  CHECK_THROWS_MATCHES(read("a,2023-02-30,1\n", o), patron::error,
-                       code_is(errc::bad_date) &&
-                           message_has("[patron.bad_date] sales.csv:1:2: date = \"2023-02-30\": no such day"));
-  CHECK_THROWS_MATCHES(read("a,1899-12-31,1\n", o), patron::error,
-                       code_is(errc::bad_date) && message_has("date = \"1899-12-31\": year outside 1900..2200"));
-  CHECK_THROWS_MATCHES(read("a,2201-01-01,1\n", o), patron::error,
-                       code_is(errc::bad_date) && message_has("date = \"2201-01-01\": year outside"));
+  CHECK_THROWS_MATCHES(
+      read("a,2023-02-30,1\n", o), patron::error,
+      code_is(errc::bad_date) &&
+          message_has("[patron.bad_date] sales.csv:1:2: date = \"2023-02-30\": no such day"));
+  CHECK_THROWS_MATCHES(
+      read("a,1899-12-31,1\n", o), patron::error,
+      code_is(errc::bad_date) && message_has("date = \"1899-12-31\": year outside 1900..2200"));
+  CHECK_THROWS_MATCHES(
+      read("a,2201-01-01,1\n", o), patron::error,
+      code_is(errc::bad_date) && message_has("date = \"2201-01-01\": year outside"));
   CHECK_THROWS_MATCHES(read("a,30-02-2023,1\n", o), patron::error,
                        code_is(errc::bad_date) && message_has("date = \"30-02-2023\": not a date"));
   CHECK_THROWS_MATCHES(read("a,2023-01-01 25:00,1\n", o), patron::error,
@@ -207,18 +217,22 @@ TEST_CASE("read: bad dates are errc::bad_date", "[reader][error]") {
                        code_is(errc::bad_date) && message_has("date = \"20231301\": no such day"));
   // Detection: nothing reads as a date, so the first row reports it.
   o.dates = date_format::detect;
-  CHECK_THROWS_MATCHES(read("a,yesterday,1\n", o), patron::error,
-                       code_is(errc::bad_date) && message_has("sales.csv:1:2: date = \"yesterday\""));
+  CHECK_THROWS_MATCHES(
+      read("a,yesterday,1\n", o), patron::error,
+      code_is(errc::bad_date) && message_has("sales.csv:1:2: date = \"yesterday\""));
 }
 
 // --- errors -------------------------------------------------------------------------------------
 
 TEST_CASE("read: empty input and header-only file are errc::empty_input", "[reader][error]") {
-  CHECK_THROWS_MATCHES(read(""), patron::error,
-                       code_is(errc::empty_input) && message_has("[patron.empty_input] sales.csv: no data rows"));
-  CHECK_THROWS_MATCHES(read("customer,date,amount\n"), patron::error,
-                       code_is(errc::empty_input) && message_has("[patron.empty_input] sales.csv: no data rows"));
-  CHECK_THROWS_MATCHES(read("customer,date,amount\n\n\n"), patron::error, code_is(errc::empty_input));
+  CHECK_THROWS_MATCHES(
+      read(""), patron::error,
+      code_is(errc::empty_input) && message_has("[patron.empty_input] sales.csv: no data rows"));
+  CHECK_THROWS_MATCHES(
+      read("customer,date,amount\n"), patron::error,
+      code_is(errc::empty_input) && message_has("[patron.empty_input] sales.csv: no data rows"));
+  CHECK_THROWS_MATCHES(read("customer,date,amount\n\n\n"), patron::error,
+                       code_is(errc::empty_input));
 }
 
 TEST_CASE("read: missing column by name lists the headers seen", "[reader][error]") {
@@ -230,17 +244,21 @@ TEST_CASE("read: missing column by name lists the headers seen", "[reader][error
           message_has("[patron.missing_column] sales.csv:1: date = \"Datum\": no such column; "
                       "headers: customer, date, amount"));
   // Not given and no common name matches.
-  CHECK_THROWS_MATCHES(read("client,when,amount\na,2024-01-01,1\n"), patron::error,
-                       code_is(errc::missing_column) && message_has("headers: client, when, amount"));
+  CHECK_THROWS_MATCHES(
+      read("client,when,amount\na,2024-01-01,1\n"), patron::error,
+      code_is(errc::missing_column) && message_has("headers: client, when, amount"));
   // A position beyond the header.
   o = read_options{};
   o.amount = column_ref::parse("9");
   CHECK_THROWS_MATCHES(read("customer,date,amount\na,2024-01-01,1\n"
-                            "b,2024-01-02,2\n", o),
-                       patron::error, code_is(errc::missing_column) && message_has("amount = \"9\""));
+                            "b,2024-01-02,2\n",
+                            o),
+                       patron::error,
+                       code_is(errc::missing_column) && message_has("amount = \"9\""));
 }
 
-TEST_CASE("read: no header and no columns is invalid_argument naming what is missing", "[reader][error]") {
+TEST_CASE("read: no header and no columns is invalid_argument naming what is missing",
+          "[reader][error]") {
   CHECK_THROWS_MATCHES(read("a,20240101,1\nb,20240102,2\n"), patron::invalid_argument_error,
                        code_is(errc::invalid_argument) &&
                            message_has("columns = customer, date, amount: not given"));
@@ -251,12 +269,14 @@ TEST_CASE("read: no header and no columns is invalid_argument naming what is mis
 }
 
 TEST_CASE("read: ragged row", "[reader][error]") {
-  CHECK_THROWS_MATCHES(read("customer,date,amount\na,2024-01-01,1\nb,2024-01-02\n"), patron::error,
-                       code_is(errc::ragged_row) &&
-                           message_has("[patron.ragged_row] sales.csv:3: fields = 2: expected at least 3"));
+  CHECK_THROWS_MATCHES(
+      read("customer,date,amount\na,2024-01-01,1\nb,2024-01-02\n"), patron::error,
+      code_is(errc::ragged_row) &&
+          message_has("[patron.ragged_row] sales.csv:3: fields = 2: expected at least 3"));
   read_options o;
   o.lenient = true;
-  const auto r = read("customer,date,amount\na,2024-01-01,1\nb,2024-01-02\nc,2024-01-03,1,extra\n", o);
+  const auto r =
+      read("customer,date,amount\na,2024-01-01,1\nb,2024-01-02\nc,2024-01-03,1,extra\n", o);
   CHECK(r.report.count("ragged_row") == 1);
   CHECK(r.report.rows_read == 3);
   CHECK(r.report.rows_kept == 2);
@@ -264,28 +284,35 @@ TEST_CASE("read: ragged row", "[reader][error]") {
 
 TEST_CASE("read: NaN, inf, 1e300 and commas in amounts", "[reader][error]") {
   const std::string head = "customer,date,amount\n";
-  CHECK_THROWS_MATCHES(read(head + "a,2024-01-01,nan\n"), patron::error,
-                       code_is(errc::bad_number) &&
-                           message_has("[patron.bad_number] sales.csv:2:3: amount = \"nan\": not a finite number"));
-  CHECK_THROWS_MATCHES(read(head + "a,2024-01-01,-inf\n"), patron::error, code_is(errc::bad_number));
-  CHECK_THROWS_MATCHES(read(head + "a,2024-01-01,1e400\n"), patron::error, code_is(errc::bad_number));
-  CHECK_THROWS_MATCHES(read(head + "a,2024-01-01,1e300\n"), patron::error,
-                       code_is(errc::out_of_range) &&
-                           message_has("[patron.out_of_range] sales.csv:2:3: amount = \"1e300\": beyond ±1e+15"));
-  CHECK_THROWS_MATCHES(read("customer;date;amount\na;2024-01-01;12,50\n"), patron::error,
-                       code_is(errc::bad_number) &&
-                           message_has("[patron.bad_number] sales.csv:2:3: amount = \"12,50\": not a number"));
+  CHECK_THROWS_MATCHES(
+      read(head + "a,2024-01-01,nan\n"), patron::error,
+      code_is(errc::bad_number) &&
+          message_has("[patron.bad_number] sales.csv:2:3: amount = \"nan\": not a finite number"));
+  CHECK_THROWS_MATCHES(read(head + "a,2024-01-01,-inf\n"), patron::error,
+                       code_is(errc::bad_number));
+  CHECK_THROWS_MATCHES(read(head + "a,2024-01-01,1e400\n"), patron::error,
+                       code_is(errc::bad_number));
+  CHECK_THROWS_MATCHES(
+      read(head + "a,2024-01-01,1e300\n"), patron::error,
+      code_is(errc::out_of_range) &&
+          message_has("[patron.out_of_range] sales.csv:2:3: amount = \"1e300\": beyond ±1e+15"));
+  CHECK_THROWS_MATCHES(
+      read("customer;date;amount\na;2024-01-01;12,50\n"), patron::error,
+      code_is(errc::bad_number) &&
+          message_has("[patron.bad_number] sales.csv:2:3: amount = \"12,50\": not a number"));
   read_options o;
   o.max_abs_amount = 100;
-  CHECK_THROWS_MATCHES(read(head + "a,2024-01-01,100.5\n", o), patron::error, code_is(errc::out_of_range));
+  CHECK_THROWS_MATCHES(read(head + "a,2024-01-01,100.5\n", o), patron::error,
+                       code_is(errc::out_of_range));
   CHECK(read(head + "a,2024-01-01,+100\n", o).log.amount[0] == 100.0);
 }
 
 TEST_CASE("read: non-UTF-8 ids are errc::bad_encoding", "[reader][error]") {
-  CHECK_THROWS_MATCHES(read("customer,date,amount\nab\xff,2024-01-01,1\n"), patron::error,
-                       code_is(errc::bad_encoding) &&
-                           message_has("[patron.bad_encoding] sales.csv:2:1: customer = \"ab\\xff\": "
-                                       "invalid UTF-8 at byte 2"));
+  CHECK_THROWS_MATCHES(
+      read("customer,date,amount\nab\xff,2024-01-01,1\n"), patron::error,
+      code_is(errc::bad_encoding) &&
+          message_has("[patron.bad_encoding] sales.csv:2:1: customer = \"ab\\xff\": "
+                      "invalid UTF-8 at byte 2"));
   // Overlong encoding and a lone continuation byte.
   CHECK_THROWS_MATCHES(read("customer,date,amount\n\xc0\xaf,2024-01-01,1\n"), patron::error,
                        code_is(errc::bad_encoding));
@@ -300,10 +327,11 @@ TEST_CASE("read: a 10 MB line is errc::line_too_long", "[reader][error]") {
   std::string text = "customer,date,amount\na,2024-01-01,1\nb,2024-01-01,";
   text.append(std::size_t{10} << 20, '9');
   text += "\nc,2024-01-02,3\n";
-  CHECK_THROWS_MATCHES(read(text), patron::error,
-                       code_is(errc::line_too_long) &&
-                           message_has("[patron.line_too_long] sales.csv:3: length = 10485773: over "
-                                       "the 1048576-byte limit"));
+  CHECK_THROWS_MATCHES(
+      read(text), patron::error,
+      code_is(errc::line_too_long) &&
+          message_has("[patron.line_too_long] sales.csv:3: length = 10485773: over "
+                      "the 1048576-byte limit"));
   read_options o;
   o.lenient = true;
   const auto r = read(text, o);
@@ -320,9 +348,10 @@ TEST_CASE("read: a 10 MB line is errc::line_too_long", "[reader][error]") {
 
 TEST_CASE("read: empty customer is missing_value, counted as missing_customer", "[reader][error]") {
   const std::string text = "customer,date,amount\n  ,2024-01-01,1\nb,2024-01-02,2\n,2024-01-03,3\n";
-  CHECK_THROWS_MATCHES(read(text), patron::error,
-                       code_is(errc::missing_value) &&
-                           message_has("[patron.missing_value] sales.csv:2:1: customer = \"\": empty"));
+  CHECK_THROWS_MATCHES(
+      read(text), patron::error,
+      code_is(errc::missing_value) &&
+          message_has("[patron.missing_value] sales.csv:2:1: customer = \"\": empty"));
   read_options o;
   o.lenient = true;
   const auto r = read(text, o);
@@ -353,9 +382,10 @@ TEST_CASE("read: returns policies", "[reader][unit]") {
   CHECK(r.report.returns_netted == 2);
   CHECK(r.report.rows_skipped() == 0);
   o.returns = returns_policy::error;
-  CHECK_THROWS_MATCHES(read(text, o), patron::error,
-                       code_is(errc::return_row) &&
-                           message_has("[patron.return_row] sales.csv:3:1: invoice = \"C2\": a return"));
+  CHECK_THROWS_MATCHES(
+      read(text, o), patron::error,
+      code_is(errc::return_row) &&
+          message_has("[patron.return_row] sales.csv:3:1: invoice = \"C2\": a return"));
   o.cancel_prefix.clear();
   CHECK_THROWS_MATCHES(read(text, o), patron::error,
                        code_is(errc::return_row) && message_has("sales.csv:4:4: amount = \"-2\""));
@@ -418,7 +448,7 @@ TEST_CASE("read: lenient mode accounts for every row", "[reader][property]") {
   // Random mixes of good and bad rows: rows_read == rows_kept + Σ skipped, and the kept count
   // equals the number of good rows generated.
   std::mt19937 rng(12345);
-  const char* bad_rows[] = {",2024-01-01,1", "x,2024-02-30,1", "x,2024-01-01,abc",
+  const char* bad_rows[] = {",2024-01-01,1", "x,2024-02-30,1",   "x,2024-01-01,abc",
                             "x,2024-01-01",  "x,2024-01-01,inf", "x,2024-01-01,-3"};
   for (int trial = 0; trial < 50; ++trial) {
     std::string text = "customer,date,amount\n";
@@ -450,7 +480,8 @@ TEST_CASE("read: lenient mode accounts for every row", "[reader][property]") {
     CHECK(r.report.rows_read == total);
     CHECK(r.report.rows_kept == good);
     CHECK(r.report.rows_read == r.report.rows_kept + r.report.rows_skipped());
-    for (const auto& out : r.report.outcomes) CHECK(out.examples.size() == std::min<std::uint64_t>(5, out.count));
+    for (const auto& out : r.report.outcomes)
+      CHECK(out.examples.size() == std::min<std::uint64_t>(5, out.count));
   }
 }
 
@@ -478,7 +509,8 @@ TEST_CASE("read: chunk boundaries do not change the result", "[reader][property]
   CHECK(r.log.customers.name(r.log.customer[299999]) == "c999");
 }
 
-// --- files, gzip, options -------------------------------------------------------------------------
+// --- files, gzip, options
+// -------------------------------------------------------------------------
 
 TEST_CASE("read: files, gzip by magic bytes, missing file", "[reader][unit]") {
   const std::string text = "customer,date,amount\na,2024-01-01,1.5\nb,2024-01-02,2.5\n";
@@ -499,10 +531,13 @@ TEST_CASE("read: files, gzip by magic bytes, missing file", "[reader][unit]") {
   std::string bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
   temp_file cut("cut.csv.gz");
   cut.write(std::string_view(bytes).substr(0, bytes.size() - 12));
-  CHECK_THROWS_MATCHES(read_transactions(cut.path.string(), {}), patron::error, code_is(errc::io_error));
-  CHECK_THROWS_MATCHES(read_transactions("/nonexistent/sales.csv", {}), patron::error,
-                       code_is(errc::io_error) &&
-                           message_has("[patron.io_error] /nonexistent/sales.csv: cannot open: No such file or directory"));
+  CHECK_THROWS_MATCHES(read_transactions(cut.path.string(), {}), patron::error,
+                       code_is(errc::io_error));
+  CHECK_THROWS_MATCHES(
+      read_transactions("/nonexistent/sales.csv", {}), patron::error,
+      code_is(errc::io_error) &&
+          message_has(
+              "[patron.io_error] /nonexistent/sales.csv: cannot open: No such file or directory"));
   temp_file empty("empty.csv");
   empty.write("");
   CHECK_THROWS_MATCHES(read_transactions(empty.path.string(), {}), patron::error,
@@ -513,29 +548,35 @@ TEST_CASE("read: read_options::validate rejects bad options", "[reader][error]")
   read_options o;
   CHECK_NOTHROW(o.validate());
   o.delimiter = 'x';
-  CHECK_THROWS_MATCHES(o.validate(), patron::invalid_argument_error,
-                       code_is(errc::invalid_argument) && message_has("read_options: delimiter = 0x78"));
+  CHECK_THROWS_MATCHES(
+      o.validate(), patron::invalid_argument_error,
+      code_is(errc::invalid_argument) && message_has("read_options: delimiter = 0x78"));
   o = read_options{};
   o.price = column_ref::parse("UnitPrice");
-  CHECK_THROWS_MATCHES(o.validate(), patron::invalid_argument_error,
-                       message_has("read_options: price = UnitPrice: amount = quantity × price needs"));
+  CHECK_THROWS_MATCHES(
+      o.validate(), patron::invalid_argument_error,
+      message_has("read_options: price = UnitPrice: amount = quantity × price needs"));
   o.quantity = column_ref::parse("4");
   CHECK_NOTHROW(o.validate());
   o.amount = column_ref::parse("3");
   CHECK_THROWS_MATCHES(o.validate(), patron::invalid_argument_error, message_has("amount = 3"));
   o = read_options{};
   o.max_line_bytes = 0;
-  CHECK_THROWS_MATCHES(o.validate(), patron::invalid_argument_error, message_has("max_line_bytes = 0"));
+  CHECK_THROWS_MATCHES(o.validate(), patron::invalid_argument_error,
+                       message_has("max_line_bytes = 0"));
   o = read_options{};
   o.max_abs_amount = 0;
-  CHECK_THROWS_MATCHES(o.validate(), patron::invalid_argument_error, message_has("max_abs_amount = 0"));
+  CHECK_THROWS_MATCHES(o.validate(), patron::invalid_argument_error,
+                       message_has("max_abs_amount = 0"));
   o.max_abs_amount = -5;
-  CHECK_THROWS_MATCHES(o.validate(), patron::invalid_argument_error, code_is(errc::invalid_argument));
-  o.max_abs_amount = std::numeric_limits<double>::quiet_NaN();
-  CHECK_THROWS_MATCHES(o.validate(), patron::invalid_argument_error, code_is(errc::invalid_argument));
-  // The readers validate before touching the input.
-  CHECK_THROWS_MATCHES(read("customer,date,amount\na,2024-01-01,1\n", o), patron::invalid_argument_error,
+  CHECK_THROWS_MATCHES(o.validate(), patron::invalid_argument_error,
                        code_is(errc::invalid_argument));
+  o.max_abs_amount = std::numeric_limits<double>::quiet_NaN();
+  CHECK_THROWS_MATCHES(o.validate(), patron::invalid_argument_error,
+                       code_is(errc::invalid_argument));
+  // The readers validate before touching the input.
+  CHECK_THROWS_MATCHES(read("customer,date,amount\na,2024-01-01,1\n", o),
+                       patron::invalid_argument_error, code_is(errc::invalid_argument));
 }
 
 TEST_CASE("read: column_ref::parse", "[reader][unit]") {
@@ -569,7 +610,8 @@ TEST_CASE("read: to_text lists counts, examples and bindings", "[reader][unit]")
   CHECK(r.report.count("bad_date") == 0);
 }
 
-TEST_CASE("read: the plain-decimal fast path agrees with fast_float bit for bit", "[reader][property]") {
+TEST_CASE("read: the plain-decimal fast path agrees with fast_float bit for bit",
+          "[reader][property]") {
   // The reader's shortcut (integer / 10^k) must give the correctly rounded double, which is
   // what fast_float (the reference) returns for the same text.
   std::mt19937_64 rng(7);
@@ -620,4 +662,38 @@ TEST_CASE("read: amount optional when require_amount is false", "[reader][unit]"
   CHECK(r.log.amount[0] == 0.0);
   CHECK_THROWS_MATCHES(read("customer,date\na,2024-01-01\n"), patron::error,
                        code_is(errc::missing_column) && message_has("looked for amount"));
+}
+
+TEST_CASE("read: a column named without a header, and a byte-order mark", "[reader][error]") {
+  read_options o;
+  o.header = header_mode::no;
+  o.customer = column_ref::parse("customer");
+  o.date = column_ref::parse("2");
+  o.amount = column_ref::parse("3");
+  CHECK_THROWS_MATCHES(
+      read("a,20240101,1\n", o), patron::invalid_argument_error,
+      code_is(errc::invalid_argument) &&
+          message_has("customer = customer: a column named by header, but the file has no header"));
+  // A UTF-8 BOM before the header does not become part of the first header name.
+  const auto r = read(
+      "\xEF\xBB\xBF"
+      "customer,date,amount\na,2024-01-01,1\n");
+  CHECK(r.report.bindings[0] == "customer <- column 1 (customer)");
+}
+
+TEST_CASE("read: a quote that never closes is reported, and reading resumes", "[reader][error]") {
+  read_options o;
+  o.max_line_bytes = 64;
+  o.header = header_mode::yes;  // the open quote also swallows the detection sample
+  std::string text = "customer,note,date,amount\na,\"open,2024-01-01,1\n";
+  for (int i = 0; i < 10; ++i) text += "b,ok,2024-01-02,2\n";
+  CHECK_THROWS_MATCHES(read(text, o), patron::error,
+                       code_is(errc::line_too_long) &&
+                           message_has("sales.csv:2: a quoted field opened on this line does not "
+                                       "close within the 64-byte limit"));
+  o.lenient = true;
+  const auto r = read(text, o);
+  CHECK(r.report.count("line_too_long") == 1);
+  CHECK(r.report.rows_read == 11);
+  CHECK(r.report.rows_kept == 10);  // only the line with the open quote is lost
 }

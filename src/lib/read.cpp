@@ -51,21 +51,20 @@ void read_options::validate() const {
                                  "must be ',', ';', tab, '|', ' ' (runs of blanks) or 0 (detect)");
   }
   const std::pair<const char*, const column_ref*> cols[] = {
-      {"customer", &customer}, {"date", &date},   {"amount", &amount},  {"price", &price},
-      {"quantity", &quantity}, {"item", &item},   {"invoice", &invoice}};
+      {"customer", &customer}, {"date", &date}, {"amount", &amount},  {"price", &price},
+      {"quantity", &quantity}, {"item", &item}, {"invoice", &invoice}};
   for (const auto& [name, c] : cols)
     if (c->position < 0)
       throw invalid_argument_error(where, name, std::to_string(c->position),
                                    "a column position is 1-based");
   if (price.given() && !quantity.given())
-    throw invalid_argument_error(where, "price", price.name.empty() ? std::to_string(price.position)
-                                                                    : price.name,
+    throw invalid_argument_error(where, "price",
+                                 price.name.empty() ? std::to_string(price.position) : price.name,
                                  "amount = quantity × price needs the quantity column too");
   if (price.given() && amount.given())
-    throw invalid_argument_error(where, "amount", amount.name.empty()
-                                                      ? std::to_string(amount.position)
-                                                      : amount.name,
-                                 "give either amount or price (× quantity), not both");
+    throw invalid_argument_error(
+        where, "amount", amount.name.empty() ? std::to_string(amount.position) : amount.name,
+        "give either amount or price (× quantity), not both");
   if (max_line_bytes == 0)
     throw invalid_argument_error(where, "max_line_bytes", "0", "must be > 0");
   if (!(max_abs_amount > 0) || !std::isfinite(max_abs_amount)) {
@@ -107,7 +106,8 @@ std::string ingest_report::to_text() const {
     }
     s += "\n";
   }
-  if (returns_netted > 0) s += "returns kept as negative amounts: " + std::to_string(returns_netted) + "\n";
+  if (returns_netted > 0)
+    s += "returns kept as negative amounts: " + std::to_string(returns_netted) + "\n";
   s += "bytes read: " + std::to_string(bytes_read) + "\n";
   s += "bindings:\n";
   for (const auto& b : bindings) s += "  " + b + "\n";
@@ -119,8 +119,8 @@ namespace {
 // --- roles and column names ----------------------------------------------------------------------
 
 enum role : int { r_customer, r_date, r_amount, r_quantity, r_price, r_item, r_invoice, n_roles };
-constexpr std::array<const char*, n_roles> role_name = {"customer", "date",  "amount", "quantity",
-                                                        "price",    "item",  "invoice"};
+constexpr std::array<const char*, n_roles> role_name = {"customer", "date", "amount", "quantity",
+                                                        "price",    "item", "invoice"};
 
 // clang-format off
 // Header names bound when no column is given (compared case-insensitively, trimmed).
@@ -146,10 +146,14 @@ bool iequal(std::string_view a, std::string_view b) noexcept {
 
 const char* date_format_label(date_format f) {
   switch (f) {
-    case date_format::ymd_compact: return "YYYYMMDD";
-    case date_format::iso: return "YYYY-MM-DD[ HH:MM[:SS]]";
-    case date_format::mdy: return "M/D/YYYY[ H:MM]";
-    case date_format::detect: break;
+    case date_format::ymd_compact:
+      return "YYYYMMDD";
+    case date_format::iso:
+      return "YYYY-MM-DD[ HH:MM[:SS]]";
+    case date_format::mdy:
+      return "M/D/YYYY[ H:MM]";
+    case date_format::detect:
+      break;
   }
   return "a date";
 }
@@ -256,9 +260,6 @@ constexpr std::size_t chunk_bytes = std::size_t{1} << 20;
 constexpr std::size_t sample_bytes = std::size_t{1} << 16;
 constexpr std::size_t sample_rows = 20;
 
-// Signals a row skipped in lenient mode (strict mode throws data_error instead).
-struct row_skipped {};
-
 class reader {
  public:
   reader(detail::byte_input& in, const read_options& opt, std::string name)
@@ -277,6 +278,7 @@ class reader {
     std::uint64_t lines = 1;
     bool quoted = false;
     bool too_long = false;
+    bool open_quote = false;  // too long because a quoted field never closes
     std::uint64_t length = 0;
   };
   bool next_record(record& r);
@@ -293,13 +295,13 @@ class reader {
 
   // rows
   void process_row(std::uint64_t line);
-  [[noreturn]] void bad(errc code, const char* reason, int r, std::string_view value,
-                        const std::string& problem, std::uint64_t line);
+  [[nodiscard]] bool bad(errc code, const char* reason, int r, std::string_view value,
+                         const std::string& problem, std::uint64_t line);
   void skip(const char* reason, std::uint64_t line);
   void fail_whole(errc code, const std::string& reason, std::uint64_t line,
                   const std::string& problem);
-  double number_field(int r, std::uint64_t line);
-  std::string_view id_field(int r, std::uint64_t line);
+  [[nodiscard]] bool number_field(int r, std::uint64_t line, double& v);
+  [[nodiscard]] bool id_field(int r, std::uint64_t line, std::string_view& s);
 
   detail::byte_input& in_;
   const read_options& opt_;
@@ -375,10 +377,12 @@ bool reader::next_record(record& r) {
     char* p = buf_.data() + beg_;
     char* e = buf_.data() + end_;
     if (p != e) {
-      const auto* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(e - p)));
+      const auto* nl =
+          static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(e - p)));
       if (nl != nullptr) {
         if (!quote_known_ || quote_pos_ < beg_) {
-          const auto* q = static_cast<const char*>(std::memchr(p, '"', static_cast<std::size_t>(e - p)));
+          const auto* q =
+              static_cast<const char*>(std::memchr(p, '"', static_cast<std::size_t>(e - p)));
           quote_pos_ = q != nullptr ? static_cast<std::size_t>(q - buf_.data()) : end_;
           quote_known_ = true;
         }
@@ -413,7 +417,10 @@ bool reader::next_record(record& r) {
         }
       }
       if (static_cast<std::size_t>(e - p) > opt_.max_line_bytes) {
+        // With a '\n' in the window, the record is long only because a quote never closes.
+        const bool open_quote = std::memchr(p, '\n', opt_.max_line_bytes) != nullptr;
         skip_long_line(r, 0);
+        r.open_quote = open_quote;
         return true;
       }
     }
@@ -485,8 +492,8 @@ void reader::detect_delimiter(std::string_view sample) {
   if (best == 0) delim_ = ' ';
 }
 
-std::vector<std::vector<std::string>> reader::sample_records(std::string_view sample, bool& complete,
-                                                             std::size_t& bytes) {
+std::vector<std::vector<std::string>> reader::sample_records(std::string_view sample,
+                                                             bool& complete, std::size_t& bytes) {
   std::string copy(sample);  // splitting unquotes in place; the buffer itself stays untouched
   std::vector<std::vector<std::string>> rows;
   char* p = copy.data();
@@ -533,13 +540,14 @@ bool looks_numeric(std::string_view s) {
 bool reader::detect_header(const std::vector<std::vector<std::string>>& rows) const {
   if (opt_.header == header_mode::yes) return true;
   if (opt_.header == header_mode::no) return false;
-  for (const column_ref* c : {&opt_.customer, &opt_.date, &opt_.amount, &opt_.price,
-                              &opt_.quantity, &opt_.item, &opt_.invoice})
+  for (const column_ref* c : {&opt_.customer, &opt_.date, &opt_.amount, &opt_.price, &opt_.quantity,
+                              &opt_.item, &opt_.invoice})
     if (c->position == 0 && !c->name.empty()) return true;
   if (rows.empty()) return false;
   const auto& first = rows[0];
   if (rows.size() == 1)
-    return std::none_of(first.begin(), first.end(), [](const std::string& s) { return looks_numeric(s); });
+    return std::none_of(first.begin(), first.end(),
+                        [](const std::string& s) { return looks_numeric(s); });
   const auto& second = rows[1];
   for (std::size_t j = 0; j < std::min(first.size(), second.size()); ++j)
     if (!detail::trim(first[j]).empty() && !looks_numeric(first[j]) && looks_numeric(second[j]))
@@ -549,9 +557,8 @@ bool reader::detect_header(const std::vector<std::vector<std::string>>& rows) co
 
 void reader::bind(const std::vector<std::string>* header) {
   col_.fill(-1);
-  const std::array<const column_ref*, n_roles> given = {&opt_.customer, &opt_.date,
-                                                        &opt_.amount,   &opt_.quantity,
-                                                        &opt_.price,    &opt_.item,
+  const std::array<const column_ref*, n_roles> given = {&opt_.customer, &opt_.date,  &opt_.amount,
+                                                        &opt_.quantity, &opt_.price, &opt_.item,
                                                         &opt_.invoice};
   auto headers_seen = [&] {
     std::string s;
@@ -572,8 +579,8 @@ void reader::bind(const std::vector<std::string>* header) {
       if (header != nullptr && static_cast<std::size_t>(c.position) > header->size())
         throw data_error(errc::missing_column, name_, 1, 0, role_name[static_cast<std::size_t>(r)],
                          std::to_string(c.position),
-                         "no such column; the header has " + std::to_string(header->size()) +
-                             ": " + headers_seen());
+                         "no such column; the header has " + std::to_string(header->size()) + ": " +
+                             headers_seen());
     } else if (!c.name.empty()) {
       if (header == nullptr)
         throw invalid_argument_error("read_options", role_name[static_cast<std::size_t>(r)], c.name,
@@ -607,7 +614,8 @@ void reader::bind(const std::vector<std::string>* header) {
   std::vector<std::string> missing;
   if (col_[r_customer] < 0) missing.emplace_back("customer");
   if (col_[r_date] < 0) missing.emplace_back("date");
-  if (opt_.require_amount && col_[r_amount] < 0 && !amount_from_price_) missing.emplace_back("amount");
+  if (opt_.require_amount && col_[r_amount] < 0 && !amount_from_price_)
+    missing.emplace_back("amount");
   if (!missing.empty()) {
     std::string list;
     for (std::size_t i = 0; i < missing.size(); ++i) list += (i ? ", " : "") + missing[i];
@@ -615,17 +623,17 @@ void reader::bind(const std::vector<std::string>* header) {
       throw invalid_argument_error(
           "read_options", "columns", list,
           "not given, and the file has no header to bind them by name (give 1-based positions)");
-    throw data_error(errc::missing_column, name_, 1, 0, missing[0], "",
-                     "no such column (looked for " + list + " by common names); headers: " +
-                         headers_seen());
+    throw data_error(
+        errc::missing_column, name_, 1, 0, missing[0], "",
+        "no such column (looked for " + list + " by common names); headers: " + headers_seen());
   }
   need_fields_ = 0;
   for (int r = 0; r < n_roles; ++r) {
     const int j = col_[static_cast<std::size_t>(r)];
     if (j < 0) continue;
     need_fields_ = std::max(need_fields_, static_cast<std::size_t>(j) + 1);
-    std::string b = std::string(role_name[static_cast<std::size_t>(r)]) + " <- column " +
-                    std::to_string(j + 1);
+    std::string b =
+        std::string(role_name[static_cast<std::size_t>(r)]) + " <- column " + std::to_string(j + 1);
     if (header != nullptr && static_cast<std::size_t>(j) < header->size())
       b += " (" + std::string(detail::trim((*header)[static_cast<std::size_t>(j)])) + ")";
     out_.report.bindings.push_back(std::move(b));
@@ -658,7 +666,8 @@ void reader::detect_dates(const std::vector<std::vector<std::string>>& rows, boo
 
 void reader::skip(const char* reason, std::uint64_t line) {
   auto& outs = out_.report.outcomes;
-  auto it = std::find_if(outs.begin(), outs.end(), [&](const ingest_outcome& o) { return o.reason == reason; });
+  auto it = std::find_if(outs.begin(), outs.end(),
+                         [&](const ingest_outcome& o) { return o.reason == reason; });
   if (it == outs.end()) {
     outs.push_back(ingest_outcome{reason, 0, {}});
     it = outs.end() - 1;
@@ -667,14 +676,16 @@ void reader::skip(const char* reason, std::uint64_t line) {
   if (it->examples.size() < 5) it->examples.push_back(name_ + ":" + std::to_string(line));
 }
 
-// A bad value: strict mode throws, lenient mode counts the row under `reason` and skips it.
-void reader::bad(errc code, const char* reason, int r, std::string_view value,
+// A bad value: strict mode throws, lenient mode counts the row under `reason` and returns false
+// (no exception per skipped row: a lenient read of Online Retail skips 144k of them).
+bool reader::bad(errc code, const char* reason, int r, std::string_view value,
                  const std::string& problem, std::uint64_t line) {
   if (!opt_.lenient)
-    throw data_error(code, name_, line, static_cast<std::uint32_t>(col_[static_cast<std::size_t>(r)] + 1),
+    throw data_error(code, name_, line,
+                     static_cast<std::uint32_t>(col_[static_cast<std::size_t>(r)] + 1),
                      role_name[static_cast<std::size_t>(r)], std::string(value), problem);
   skip(reason, line);
-  throw row_skipped{};
+  return false;
 }
 
 // A problem with the row as a whole (no single field): same policy as bad().
@@ -684,35 +695,39 @@ void reader::fail_whole(errc code, const std::string& reason, std::uint64_t line
   skip(reason.c_str(), line);
 }
 
-double reader::number_field(int r, std::uint64_t line) {
+bool reader::number_field(int r, std::uint64_t line, double& v) {
   const std::string_view raw = fields_[static_cast<std::size_t>(col_[static_cast<std::size_t>(r)])];
-  const std::string_view s = detail::trim(raw);
-  double v = 0;
-  switch (detail::parse_number(s, v)) {
-    case number_status::ok: break;
+  const std::string_view text = detail::trim(raw);
+  switch (detail::parse_number(text, v)) {
+    case number_status::ok:
+      break;
     case number_status::empty:
-      bad(errc::missing_value, r == r_amount ? "missing_amount" : "missing_value", r, raw, "empty", line);
+      return bad(errc::missing_value, r == r_amount ? "missing_amount" : "missing_value", r, raw,
+                 "empty", line);
     case number_status::bad:
-      bad(errc::bad_number, "bad_number", r, raw, "not a number (decimal separator is '.')", line);
+      return bad(errc::bad_number, "bad_number", r, raw, "not a number (decimal separator is '.')",
+                 line);
     case number_status::not_finite:
-      bad(errc::bad_number, "bad_number", r, raw, "not a finite number", line);
+      return bad(errc::bad_number, "bad_number", r, raw, "not a finite number", line);
   }
   if (std::fabs(v) > max_abs_)
-    bad(errc::out_of_range, "out_of_range", r, raw, "beyond ±" + format_amount_limit(max_abs_), line);
-  return v;
+    return bad(errc::out_of_range, "out_of_range", r, raw,
+               "beyond ±" + format_amount_limit(max_abs_), line);
+  return true;
 }
 
-std::string_view reader::id_field(int r, std::uint64_t line) {
-  const std::string_view s = detail::trim(fields_[static_cast<std::size_t>(col_[static_cast<std::size_t>(r)])]);
+bool reader::id_field(int r, std::uint64_t line, std::string_view& s) {
+  s = detail::trim(fields_[static_cast<std::size_t>(col_[static_cast<std::size_t>(r)])]);
   for (char c : s) {
     if (static_cast<unsigned char>(c) >= 0x80) {
       const std::size_t at = detail::invalid_utf8_at(s);
       if (at != std::string_view::npos)
-        bad(errc::bad_encoding, "bad_encoding", r, s, "invalid UTF-8 at byte " + std::to_string(at), line);
+        return bad(errc::bad_encoding, "bad_encoding", r, s,
+                   "invalid UTF-8 at byte " + std::to_string(at), line);
       break;
     }
   }
-  return s;
+  return true;
 }
 
 void reader::process_row(std::uint64_t line) {
@@ -723,29 +738,36 @@ void reader::process_row(std::uint64_t line) {
                    std::to_string(need_fields_));
     return;
   }
-  try {
+  {
     // customer
-    std::string_view cust = id_field(r_customer, line);
-    if (cust.empty()) bad(errc::missing_value, "missing_customer", r_customer, cust, "empty", line);
+    std::string_view cust;
+    if (!id_field(r_customer, line, cust)) return;
+    if (cust.empty())
+      return (void)bad(errc::missing_value, "missing_customer", r_customer, cust, "empty", line);
     if (opt_.numeric_ids) cust = detail::canonical_numeric_id(cust);
     // date
-    const std::string_view dtext =
-        detail::trim(fields_[static_cast<std::size_t>(col_[r_date])]);
+    const std::string_view dtext = detail::trim(fields_[static_cast<std::size_t>(col_[r_date])]);
     timestamp t = 0;
-    if (last_date_len_ == dtext.size() && std::memcmp(last_date_text_, dtext.data(), dtext.size()) == 0) {
+    if (last_date_len_ == dtext.size() &&
+        std::memcmp(last_date_text_, dtext.data(), dtext.size()) == 0) {
       t = last_date_;
     } else {
-      if (dtext.empty()) bad(errc::missing_value, "missing_date", r_date, dtext, "empty", line);
+      if (dtext.empty())
+        return (void)bad(errc::missing_value, "missing_date", r_date, dtext, "empty", line);
       switch (detail::parse_date_as(dates_, dtext, t)) {
-        case date_status::ok: break;
-        case date_status::no_such_day: bad(errc::bad_date, "bad_date", r_date, dtext, "no such day", line);
+        case date_status::ok:
+          break;
+        case date_status::no_such_day:
+          return (void)bad(errc::bad_date, "bad_date", r_date, dtext, "no such day", line);
         case date_status::year_range:
-          bad(errc::bad_date, "bad_date", r_date, dtext, "year outside 1900..2200", line);
+          return (void)bad(errc::bad_date, "bad_date", r_date, dtext, "year outside 1900..2200",
+                           line);
         case date_status::bad_time:
-          bad(errc::bad_date, "bad_date", r_date, dtext, "not a time of day (H:MM[:SS])", line);
+          return (void)bad(errc::bad_date, "bad_date", r_date, dtext,
+                           "not a time of day (H:MM[:SS])", line);
         case date_status::shape:
-          bad(errc::bad_date, "bad_date", r_date, dtext,
-              std::string("not a date as ") + date_format_label(dates_), line);
+          return (void)bad(errc::bad_date, "bad_date", r_date, dtext,
+                           std::string("not a date as ") + date_format_label(dates_), line);
       }
       if (dtext.size() <= sizeof last_date_text_) {
         std::memcpy(last_date_text_, dtext.data(), dtext.size());
@@ -755,35 +777,40 @@ void reader::process_row(std::uint64_t line) {
     }
     // amount, quantity, price
     double quantity = 0, amount = 0;
-    if (col_[r_quantity] >= 0) quantity = number_field(r_quantity, line);
+    if (col_[r_quantity] >= 0 && !number_field(r_quantity, line, quantity)) return;
     if (amount_from_price_) {
-      const double price = number_field(r_price, line);
+      double price = 0;
+      if (!number_field(r_price, line, price)) return;
       amount = quantity * price;
       if (std::fabs(amount) > max_abs_)
-        bad(errc::out_of_range, "out_of_range", r_price,
-            fields_[static_cast<std::size_t>(col_[r_price])],
-            "quantity * price beyond ±" + format_amount_limit(max_abs_), line);
+        return (void)bad(errc::out_of_range, "out_of_range", r_price,
+                         fields_[static_cast<std::size_t>(col_[r_price])],
+                         "quantity * price beyond ±" + format_amount_limit(max_abs_), line);
     } else if (col_[r_amount] >= 0) {
       const std::string_view a = detail::trim(fields_[static_cast<std::size_t>(col_[r_amount])]);
-      if (!a.empty() || opt_.require_amount) amount = number_field(r_amount, line);
+      if ((!a.empty() || opt_.require_amount) && !number_field(r_amount, line, amount)) return;
     }
     std::string_view item, invoice;
-    if (col_[r_item] >= 0) item = id_field(r_item, line);
-    if (col_[r_invoice] >= 0) invoice = id_field(r_invoice, line);
+    if (col_[r_item] >= 0 && !id_field(r_item, line, item)) return;
+    if (col_[r_invoice] >= 0 && !id_field(r_invoice, line, invoice)) return;
 
     // returns and cancellations
     const bool cancelled = !opt_.cancel_prefix.empty() && invoice.starts_with(opt_.cancel_prefix);
     if (cancelled || amount < 0 || quantity < 0) {
       switch (opt_.returns) {
-        case returns_policy::drop: skip("return_dropped", line); return;
+        case returns_policy::drop:
+          skip("return_dropped", line);
+          return;
         case returns_policy::error: {
           int r = r_invoice;
           if (!cancelled) r = quantity < 0 ? r_quantity : amount_from_price_ ? r_price : r_amount;
-          throw data_error(errc::return_row, name_, line,
-                           static_cast<std::uint32_t>(col_[static_cast<std::size_t>(r)] + 1),
-                           role_name[static_cast<std::size_t>(r)],
-                           std::string(detail::trim(fields_[static_cast<std::size_t>(col_[static_cast<std::size_t>(r)])])),
-                           "a return or cancellation (returns policy: error)");
+          throw data_error(
+              errc::return_row, name_, line,
+              static_cast<std::uint32_t>(col_[static_cast<std::size_t>(r)] + 1),
+              role_name[static_cast<std::size_t>(r)],
+              std::string(detail::trim(
+                  fields_[static_cast<std::size_t>(col_[static_cast<std::size_t>(r)])])),
+              "a return or cancellation (returns policy: error)");
         }
         case returns_policy::net:
           amount = -std::fabs(amount);
@@ -816,7 +843,6 @@ void reader::process_row(std::uint64_t line) {
     if (col_[r_quantity] >= 0) log.quantity.push_back(quantity);
     if (col_[r_invoice] >= 0) log.invoice.push_back(invoices_->get(invoice));
     ++out_.report.rows_kept;
-  } catch (const row_skipped&) {
   }
 }
 
@@ -848,7 +874,8 @@ read_result reader::run() {
       std::snprintf(d, sizeof d, "blanks");
     else
       std::snprintf(d, sizeof d, "'%c'", delim_);
-    out_.report.bindings.push_back(std::string("delimiter ") + d + (header ? ", header" : ", no header"));
+    out_.report.bindings.push_back(std::string("delimiter ") + d +
+                                   (header ? ", header" : ", no header"));
   }
 
   customers_.emplace();
@@ -879,9 +906,14 @@ read_result reader::run() {
     line += r.lines;
     if (r.too_long) {
       ++out_.report.rows_read;
-      fail_whole(errc::line_too_long, "line_too_long", at,
-                 "length = " + std::to_string(r.length) + ": over the " +
-                     std::to_string(opt_.max_line_bytes) + "-byte limit");
+      if (r.open_quote)
+        fail_whole(errc::line_too_long, "line_too_long", at,
+                   "a quoted field opened on this line does not close within the " +
+                       std::to_string(opt_.max_line_bytes) + "-byte limit");
+      else
+        fail_whole(errc::line_too_long, "line_too_long", at,
+                   "length = " + std::to_string(r.length) + ": over the " +
+                       std::to_string(opt_.max_line_bytes) + "-byte limit");
       continue;
     }
     if (r.b == r.e) continue;  // blank line: not a row

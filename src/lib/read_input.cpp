@@ -2,13 +2,13 @@
 // Byte input for the transaction reader: plain or gzip'd files, standard input, memory.
 #include "read_input.hpp"
 
+#include <sys/stat.h>
 #include <zlib.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <limits>
-#include <sys/stat.h>
 
 #include "patron/error.hpp"
 
@@ -83,7 +83,8 @@ std::size_t byte_input::read_raw(char* dst, std::size_t n) {
   }
   if (file_ != nullptr) {
     const std::size_t k = std::fread(dst + got, 1, n - got, file_);
-    if (k < n - got && std::ferror(file_)) fail(std::string("read failed: ") + std::strerror(errno));
+    if (k < n - got && std::ferror(file_))
+      fail(std::string("read failed: ") + std::strerror(errno));
     return got + k;
   }
   const std::size_t k = std::min(n - got, mem_.size() - mem_pos_);

@@ -55,8 +55,8 @@ enum class duplicates_policy { keep, drop };
 ///
 /// Detection (from the first 64 KiB / 20 rows):
 /// - delimiter: of ',' tab ';' '|', the one occurring (outside quotes) equally often on each of
-///   the first 10 lines, most often per line (ties in that order); else the one with the largest minimum count; else
-///   runs of blanks. A UTF-8 byte-order mark is skipped.
+///   the first 10 lines, most often per line (ties in that order); else the one with the largest
+///   minimum count; else runs of blanks. A UTF-8 byte-order mark is skipped.
 /// - header (header_mode::detect): naming any column implies a header. Otherwise the first row is
 ///   a header when some column holds a non-empty value in it that is neither a number nor a date
 ///   while the second row holds a number or date there; a lone row is a header when none of its
@@ -109,7 +109,8 @@ struct ingest_report {
   std::uint64_t rows_read = 0;  ///< data rows (header excluded)
   std::uint64_t rows_kept = 0;
   std::uint64_t bytes_read = 0;  ///< uncompressed bytes
-  std::vector<ingest_outcome> outcomes;  ///< skipped rows per reason: Σ count = rows_read − rows_kept
+  std::vector<ingest_outcome>
+      outcomes;  ///< skipped rows per reason: Σ count = rows_read − rows_kept
   std::vector<std::string> bindings;  ///< e.g. "amount <- column 5 (dollar_value)"
   /// Kept rows that are returns/cancellations under returns_policy::net (stored as negative).
   std::uint64_t returns_netted = 0;
