@@ -12,5 +12,7 @@
 #include "patron/data/read.hpp"
 #include "patron/data/summary.hpp"
 #include "patron/data/summary_io.hpp"
+#include "patron/data/simulate.hpp"
+#include "patron/data/accumulator.hpp"
 
 #endif  // PATRON_PATRON_HPP
