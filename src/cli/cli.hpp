@@ -45,6 +45,8 @@ class output {
 [[nodiscard]] std::string format_double(double v);
 
 // One registration function per command (src/cli/cmd_<name>.cpp).
+void add_fit_command(CLI::App& app);
+void add_score_command(CLI::App& app);
 
 }  // namespace patron::cli
 
