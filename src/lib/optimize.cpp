@@ -81,11 +81,18 @@ minimize_result minimize(const objective_fn& f, const Eigen::VectorXd& start, in
   param.past = 3;
   param.delta = 1e-13;
   LBFGSpp::LBFGSSolver<double> solver(param);
+  // Every finite evaluation is remembered: whatever happens later, the best point found is returned.
+  Eigen::VectorXd best_x = start;
+  double best_f = std::numeric_limits<double>::infinity();
   auto fun = [&](const Eigen::VectorXd& x, Eigen::VectorXd& g) -> double {
     const double v = f(x, &g);
     if (!std::isfinite(v) || !g.allFinite()) {
       g.setZero();
       return std::numeric_limits<double>::infinity();
+    }
+    if (v < best_f) {
+      best_f = v;
+      best_x = x;
     }
     return v;
   };
@@ -111,6 +118,10 @@ minimize_result minimize(const objective_fn& f, const Eigen::VectorXd& start, in
     x = nelder_mead(f, x, 600);
   }
   fx = fun(x, g);
+  if (!std::isfinite(fx) || best_f < fx) {
+    x = best_x;
+    fx = fun(x, g);
+  }
   res.theta = x;
   res.value = fx;
   res.gradient_norm = std::isfinite(fx) ? g.norm() : std::numeric_limits<double>::infinity();

@@ -30,7 +30,7 @@ struct minimize_result {
 /// L-BFGS again (up to 3 rounds). Never throws on non-convergence; `status` says what happened.
 /// |θᵢ| > bound at the end gives status boundary.
 [[nodiscard]] minimize_result minimize(const objective_fn& f, const Eigen::VectorXd& start,
-                                       int max_iterations, double tolerance, double bound = 20.0);
+                                       int max_iterations, double tolerance, double bound = 13.0);
 
 /// Hessian of f at θ by central differences of f (step 1e-4·max(1, |θᵢ|)).
 [[nodiscard]] Eigen::MatrixXd hessian_fd(const objective_fn& f, const Eigen::VectorXd& theta);

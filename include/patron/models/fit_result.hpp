@@ -13,7 +13,7 @@ namespace patron::inline v1 {
 ///  - converged: gradient norm of the mean negative log-likelihood below the tolerance;
 ///  - max_iterations: the iteration budget ran out first (parameters are the best point found);
 ///  - line_search_failed: L-BFGS and the Nelder–Mead fallback could not make progress;
-///  - boundary: a parameter ran to the edge of its range (log-parameter beyond ±20): the data
+///  - boundary: a parameter ran to the edge of its range (log-parameter beyond ±13, i.e. a parameter above 4·10⁵ or below 2·10⁻⁶): the data
 ///    do not identify it (e.g. b → ∞ when nobody drops out); SEs are then unreliable.
 enum class fit_status { converged, max_iterations, line_search_failed, boundary };
 
