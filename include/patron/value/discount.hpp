@@ -29,10 +29,10 @@ class discount_rate {
   }
   /// A rate per period of `unit`, e.g. per_period(0.01, time_unit::month()) = 1 % a month.
   [[nodiscard]] static discount_rate per_period(Real d, time_unit unit, rate_type type = rate_type::discrete) {
-    return discount_rate(to_continuous(d, type, "per_period") * Real(365.25 / unit.days));
+    return discount_rate(to_continuous(d, type, "per_period") * Real(365.25) / Real(unit.days));
   }
   /// Continuous rate δ per period of `unit` (what DERT takes): δ_year · unit.days / 365.25.
-  [[nodiscard]] Real continuous_per(time_unit unit) const { return delta_year_ * Real(unit.days / 365.25); }
+  [[nodiscard]] Real continuous_per(time_unit unit) const { return delta_year_ * Real(unit.days) / Real(365.25); }
   /// Discrete rate per period of `unit`: e^δ − 1.
   [[nodiscard]] Real discrete_per(time_unit unit) const {
     using std::exp;
