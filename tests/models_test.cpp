@@ -424,3 +424,47 @@ TEST_CASE("cli: patron fit and patron score", "[models][cli]") {
   CHECK(run("score --model /nonexistent.json --input " + data) == 3);
 }
 #endif
+
+// ----------------------------------------------------------------------------------------------
+// Parameter recovery on simulated data (foundation's simulator, patron/data/simulate.hpp)
+// ----------------------------------------------------------------------------------------------
+
+namespace {
+template <class Fit>
+void check_recovery(const Fit& fit, const std::vector<double>& truth) {
+  INFO("status " << to_string(fit.status));
+  REQUIRE(fit.status == fit_status::converged);
+  const auto est = fit.model.param_vector();
+  for (std::size_t i = 0; i < truth.size(); ++i) {
+    INFO("param " << i << ": true " << truth[i] << ", estimate " << est[i] << ", SE " << fit.std_errors[i]);
+    CHECK(std::isfinite(fit.std_errors[i]));
+    CHECK(std::abs(est[i] - truth[i]) <= 3 * fit.std_errors[i]);
+  }
+}
+simulated_customers simulate(purchase_model model, std::uint64_t seed) {
+  simulation_options o;
+  o.model = model;
+  o.customers = 100'000;
+  o.seed = seed;
+  return simulate_summary(o);
+}
+}  // namespace
+
+// Truth: the simulator's defaults (FHL 2005 CDNOW values: r = 0.243, α = 4.414, a = 0.793, b = 2.426;
+// s = 0.61, β = 11.67; p = 6.25, q = 3.74, γ = 15.44); a correct fit lands within 3 SE.
+TEST_CASE("recovery: BG/NBD and Gamma-Gamma from 100,000 simulated customers", "[models][recovery][slow]") {
+  const auto sim = simulate(purchase_model::bg_nbd, 11);
+  const customer_summary_view v(sim.summary);
+  check_recovery(bgnbd::fit(v), {0.243, 4.414, 0.793, 2.426});
+  check_recovery(gamma_gamma::fit(v), {6.25, 3.74, 15.44});
+}
+
+TEST_CASE("recovery: MBG/NBD from 100,000 simulated customers", "[models][recovery][slow]") {
+  const auto sim = simulate(purchase_model::mbg_nbd, 12);
+  check_recovery(mbgnbd::fit(customer_summary_view(sim.summary)), {0.243, 4.414, 0.793, 2.426});
+}
+
+TEST_CASE("recovery: Pareto/NBD from 100,000 simulated customers", "[models][recovery][slow]") {
+  const auto sim = simulate(purchase_model::pareto_nbd, 13);
+  check_recovery(pnbd::fit(customer_summary_view(sim.summary)), {0.243, 4.414, 0.61, 11.67});
+}
