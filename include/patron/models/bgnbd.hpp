@@ -81,15 +81,18 @@ template <class Real>
   Real rho = 1, d = 0, coef = 1, sum = 0;  // coef = (a)_{n-1} z^n / n!
   for (long n = 1; n < 5'000'000; ++n) {
     const Real nn = Real(static_cast<double>(n));
-    d += rho * R / (c + nn - 1);
-    rho *= (c - R + nn - 1) / (c + nn - 1);
-    coef *= (n == 1 ? z : z * (a + nn - 2) / nn);
-    if (n == 1) coef = z;
+    const Real inv = 1 / (c + nn - 1);
+    d += rho * R * inv;
+    rho *= (c - R + nn - 1) * inv;
+    coef = n == 1 ? z : coef * z * (a + nn - 2) / nn;
     const Real term = coef * d;
     sum += term;
-    const Real ratio = z * (a + nn - 1) / (nn + 1);
-    if (nn > a + 2 && ratio < 1 && term * ratio < eps * sum * (1 - ratio))
-      return {log(c) + (a - 1) * log1p(-z) + log(sum), 1, sum > 0};
+    // Only when the term is already small: the tail bound term·ρ/(1−ρ) with ρ the next ratio.
+    if (term < eps * sum) {
+      const Real ratio = z * (a + nn - 1) / (nn + 1);
+      if (nn > a + 2 && ratio < 1 && term * ratio < eps * sum * (1 - ratio))
+        return {log(c) + (a - 1) * log1p(-z) + log(sum), 1, sum > 0};
+    }
   }
   return {std::numeric_limits<Real>::infinity(), 1, false};
 }
