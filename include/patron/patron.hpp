@@ -15,4 +15,15 @@
 #include "patron/data/simulate.hpp"
 #include "patron/data/accumulator.hpp"
 
+#include "patron/real_number.hpp"
+#include "patron/value/discount.hpp"
+#include "patron/value/clv_formulas.hpp"
+#include "patron/models/fit_result.hpp"
+#include "patron/models/bgnbd.hpp"
+#include "patron/models/mbgnbd.hpp"
+#include "patron/models/pnbd.hpp"
+#include "patron/models/gamma_gamma.hpp"
+#include "patron/models/clv.hpp"
+#include "patron/models/model_io.hpp"
+
 #endif  // PATRON_PATRON_HPP

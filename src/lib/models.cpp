@@ -1,0 +1,623 @@
+// SPDX-License-Identifier: MIT
+// Compiled bodies of the CLV models: batch scoring, likelihood totals and maximum-likelihood fits
+// (kept here so Eigen/LBFGSpp/Boost quadrature are instantiated in one translation unit).
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <numeric>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include <boost/math/special_functions/digamma.hpp>
+
+#include "patron/detail/optimize.hpp"
+#include "patron/error.hpp"
+#include "patron/models/bgnbd.hpp"
+#include "patron/models/gamma_gamma.hpp"
+#include "patron/models/mbgnbd.hpp"
+#include "patron/models/pnbd.hpp"
+
+namespace patron::inline v1 {
+
+const char* to_string(fit_status s) noexcept {
+  switch (s) {
+    case fit_status::converged: return "converged";
+    case fit_status::max_iterations: return "max_iterations";
+    case fit_status::line_search_failed: return "line_search_failed";
+    case fit_status::boundary: return "boundary";
+  }
+  return "unknown";
+}
+
+void fit_options::validate() const {
+  if (!(penalty >= 0) || !std::isfinite(penalty))
+    throw invalid_argument_error("fit_options", "penalty", std::to_string(penalty), "must be finite and >= 0");
+  if (max_iterations < 1)
+    throw invalid_argument_error("fit_options", "max_iterations", std::to_string(max_iterations), "must be >= 1");
+  if (!(tolerance > 0))
+    throw invalid_argument_error("fit_options", "tolerance", std::to_string(tolerance), "must be > 0");
+  for (double v : start)
+    if (!(v > 0) || !std::isfinite(v))
+      throw invalid_argument_error("fit_options", "start", std::to_string(v), "every start value must be finite and > 0");
+}
+
+namespace {
+
+std::string num(double v) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
+
+void check_param(const char* where, const char* name, double v) {
+  if (!(v > 0) || !std::isfinite(v))
+    throw invalid_argument_error(where, name, num(v), "must be finite and > 0");
+}
+
+void check_out(const char* where, std::size_t n, std::span<double> out) {
+  if (out.size() != n)
+    throw invalid_argument_error(where, "out.size()", std::to_string(out.size()),
+                                 "must equal the number of customers (" + std::to_string(n) + ")");
+}
+
+void check_delta(const char* where, double delta) {
+  if (!(delta > 0) || !std::isfinite(delta))
+    throw invalid_argument_error(where, "delta", num(delta),
+                                 "continuous discount rate per model unit must be finite and > 0");
+}
+
+void check_t(const char* where, double t) {
+  if (!(t >= 0) || !std::isfinite(t))
+    throw invalid_argument_error(where, "t", num(t), "must be finite and >= 0");
+}
+
+void check_customer(const char* where, double x, double t_x, double T) {
+  if (!(x >= 0) || !std::isfinite(x) || x != std::floor(x))
+    throw invalid_argument_error(where, "x", num(x), "must be a finite integer >= 0");
+  if (!(t_x >= 0) || !std::isfinite(t_x))
+    throw invalid_argument_error(where, "t_x", num(t_x), "must be finite and >= 0");
+  if (!(T >= t_x) || !std::isfinite(T))
+    throw invalid_argument_error(where, "T", num(T), "must be finite and >= t_x");
+}
+
+// Runs body(i) for every customer; OpenMP over static chunks (each output depends only on its
+// own input, so results do not depend on the thread count). Errors are collected and rethrown.
+template <class Body>
+void for_each_customer(std::size_t n, const char* where, Body body) {
+  std::atomic<bool> failed{false};
+  const auto nn = static_cast<std::int64_t>(n);
+#if defined(_OPENMP)
+#  pragma omp parallel for schedule(static) if (nn > 20000)
+#endif
+  for (std::int64_t i = 0; i < nn; ++i) {
+    if (!body(static_cast<std::size_t>(i))) failed.store(true, std::memory_order_relaxed);
+  }
+  if (failed.load()) throw numeric_error(where, "a special-function series left its range for some customer");
+}
+
+// Identical (x, t_x, T) rows merged into weights.
+struct compressed {
+  std::vector<double> x, t_x, T, m, w;
+  double total_weight = 0;
+};
+
+compressed compress(const customer_summary_view& s, bool merge, bool with_monetary) {
+  compressed c;
+  const std::size_t n = s.size();
+  if (!merge) {
+    c.x.assign(s.x.begin(), s.x.end());
+    c.t_x.assign(s.t_x.begin(), s.t_x.end());
+    c.T.assign(s.T.begin(), s.T.end());
+    if (with_monetary) c.m.assign(s.monetary.begin(), s.monetary.end());
+    c.w.resize(n);
+    for (std::size_t i = 0; i < n; ++i) c.w[i] = s.w(i);
+  } else {
+    std::map<std::tuple<double, double, double, double>, double> rows;
+    for (std::size_t i = 0; i < n; ++i)
+      rows[{s.x[i], s.t_x[i], s.T[i], with_monetary ? s.monetary[i] : 0.0}] += s.w(i);
+    for (const auto& [k, w] : rows) {
+      c.x.push_back(std::get<0>(k));
+      c.t_x.push_back(std::get<1>(k));
+      c.T.push_back(std::get<2>(k));
+      if (with_monetary) c.m.push_back(std::get<3>(k));
+      c.w.push_back(w);
+    }
+  }
+  for (double w : c.w) c.total_weight += w;
+  return c;
+}
+
+void check_weights(const customer_summary_view& s, const char* where) {
+  for (std::size_t i = 0; i < s.weight.size(); ++i)
+    if (!(s.weight[i] >= 0) || !std::isfinite(s.weight[i]))
+      throw data_error(errc::out_of_range, where, i + 1, 0, "weight", num(s.weight[i]), "must be finite and >= 0");
+}
+
+// Start points: several plausible ones; the best objective value wins, then L-BFGS from it.
+Eigen::VectorXd best_start(const detail::objective_fn& f, const std::vector<std::vector<double>>& starts) {
+  Eigen::VectorXd best;
+  double best_v = std::numeric_limits<double>::infinity();
+  for (const auto& s : starts) {
+    Eigen::VectorXd th(static_cast<Eigen::Index>(s.size()));
+    for (std::size_t i = 0; i < s.size(); ++i) th(static_cast<Eigen::Index>(i)) = std::log(s[i]);
+    const double v = f(th, nullptr);
+    if (best.size() == 0 || v < best_v) {
+      best = th;
+      best_v = v;
+    }
+  }
+  return best;
+}
+
+template <class Model>
+void finish(fit_result<Model>& res, const detail::objective_fn& total_nll, const detail::minimize_result& m,
+            double total_weight) {
+  res.status = m.status;
+  res.iterations = m.iterations;
+  res.gradient_norm = m.gradient_norm;
+  // value = mean NLL + penalty; report the pure log-likelihood.
+  res.log_likelihood = -total_nll(m.theta, nullptr);
+  const Eigen::MatrixXd h = detail::hessian_fd(total_nll, m.theta);
+  res.std_errors = detail::std_errors_from_log_hessian(h, m.theta);
+  (void)total_weight;
+}
+
+}  // namespace
+
+// ============================== BG/NBD and MBG/NBD ==============================================
+
+template <bool M>
+basic_bgnbd<M>::basic_bgnbd(const bgnbd_params& p, time_unit unit) : p_(p), unit_(unit) {
+  check_param(model_name, "r", p.r);
+  check_param(model_name, "alpha", p.alpha);
+  check_param(model_name, "a", p.a);
+  check_param(model_name, "b", p.b);
+  check_param(model_name, "unit.days", unit.days);
+}
+
+template <bool M>
+double basic_bgnbd<M>::log_likelihood(const customer_summary_view& s) const {
+  double ll = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) ll += s.w(i) * log_likelihood(s.x[i], s.t_x[i], s.T[i]);
+  return ll;
+}
+
+template <bool M>
+double basic_bgnbd<M>::expected_purchases(double t, double x, double t_x, double T) const {
+  check_t("expected_purchases", t);
+  check_customer("expected_purchases", x, t_x, T);
+  const auto e = detail::bg_log_expected_new(t, p_.r + x, p_.alpha + T, p_.a, p_.b + x + (M ? 1.0 : 0.0));
+  if (!e.ok) throw numeric_error("expected_purchases", "series did not converge (t far beyond the data)");
+  return p_alive(x, t_x, T) * std::exp(e.log_abs);
+}
+
+template <bool M>
+double basic_bgnbd<M>::prob_purchases(double n, double t, double x, double t_x, double T) const {
+  check_t("prob_purchases", t);
+  check_customer("prob_purchases", x, t_x, T);
+  if (!(n >= 0) || n != std::floor(n)) throw invalid_argument_error("prob_purchases", "n", num(n), "must be an integer >= 0");
+  const double pa = p_alive(x, t_x, T);
+  const double pn = detail::bg_prob_new(n, t, p_.r + x, p_.alpha + T, p_.a, p_.b + x + (M ? 1.0 : 0.0));
+  return pa * pn + (n == 0 ? 1.0 - pa : 0.0);
+}
+
+template <bool M>
+double basic_bgnbd<M>::expected_purchases_new(double t) const {
+  check_t("expected_purchases_new", t);
+  const auto e = detail::bg_log_expected_new(t, p_.r, p_.alpha, p_.a, p_.b + (M ? 1.0 : 0.0));
+  if (!e.ok) throw numeric_error("expected_purchases_new", "series did not converge");
+  // MBG/NBD: alive after the first purchase with probability b/(a+b), then a BG/NBD(b+1) customer.
+  return (M ? p_.b / (p_.a + p_.b) : 1.0) * std::exp(e.log_abs);
+}
+
+template <bool M>
+double basic_bgnbd<M>::prob_purchases_new(double n, double t) const {
+  check_t("prob_purchases_new", t);
+  const double pn = detail::bg_prob_new(n, t, p_.r, p_.alpha, p_.a, p_.b + (M ? 1.0 : 0.0));
+  if (!M) return pn;
+  const double alive = p_.b / (p_.a + p_.b);
+  return alive * pn + (n == 0 ? 1 - alive : 0.0);
+}
+
+template <bool M>
+double basic_bgnbd<M>::dert(double delta, double x, double t_x, double T) const {
+  check_delta("dert", delta);
+  check_customer("dert", x, t_x, T);
+  const double v = detail::bg_dert_new(delta, p_.r + x, p_.alpha + T, p_.a, p_.b + x + (M ? 1.0 : 0.0));
+  return p_alive(x, t_x, T) * v;
+}
+
+template <bool M>
+void basic_bgnbd<M>::p_alive(const customer_summary_view& s, std::span<double> out) const {
+  check_out("p_alive", s.size(), out);
+  for_each_customer(s.size(), "p_alive", [&](std::size_t i) {
+    out[i] = p_alive(s.x[i], s.t_x[i], s.T[i]);
+    return true;
+  });
+}
+
+template <bool M>
+void basic_bgnbd<M>::expected_purchases(double t, const customer_summary_view& s, std::span<double> out) const {
+  check_out("expected_purchases", s.size(), out);
+  check_t("expected_purchases", t);
+  const double m = M ? 1.0 : 0.0;
+  for_each_customer(s.size(), "expected_purchases", [&](std::size_t i) {
+    const double x = s.x[i];
+    const auto e = detail::bg_log_expected_new(t, p_.r + x, p_.alpha + s.T[i], p_.a, p_.b + x + m);
+    out[i] = e.ok ? p_alive(x, s.t_x[i], s.T[i]) * std::exp(e.log_abs) : 0.0;
+    return e.ok;
+  });
+}
+
+template <bool M>
+void basic_bgnbd<M>::prob_purchases(double n, double t, const customer_summary_view& s, std::span<double> out) const {
+  check_out("prob_purchases", s.size(), out);
+  for (std::size_t i = 0; i < s.size(); ++i) out[i] = prob_purchases(n, t, s.x[i], s.t_x[i], s.T[i]);
+}
+
+template <bool M>
+void basic_bgnbd<M>::dert(double delta, const customer_summary_view& s, std::span<double> out) const {
+  check_out("dert", s.size(), out);
+  check_delta("dert", delta);
+  const double m = M ? 1.0 : 0.0;
+  for_each_customer(s.size(), "dert", [&](std::size_t i) {
+    const double x = s.x[i];
+    out[i] = p_alive(x, s.t_x[i], s.T[i]) *
+             detail::bg_dert_new(delta, p_.r + x, p_.alpha + s.T[i], p_.a, p_.b + x + m);
+    return std::isfinite(out[i]);
+  });
+}
+
+namespace {
+template <class Model>
+void tracking_impl(const Model& model, std::span<const double> first, std::span<const double> times,
+                   std::span<double> cumulative, std::span<double> incremental) {
+  if (cumulative.size() != times.size() || incremental.size() != times.size())
+    throw invalid_argument_error("tracking", "cumulative.size()", std::to_string(cumulative.size()),
+                                 "cumulative and incremental must have times.size() elements");
+  for (std::size_t k = 0; k < times.size(); ++k) {
+    if (!std::isfinite(times[k]) || (k > 0 && times[k] < times[k - 1]))
+      throw invalid_argument_error("tracking", "times", num(times[k]), "must be finite and non-decreasing");
+    double sum = 0;
+    for (double f : first)
+      if (times[k] > f) sum += model.expected_purchases_new(times[k] - f);
+    cumulative[k] = sum;
+    incremental[k] = k == 0 ? sum : sum - cumulative[k - 1];
+  }
+}
+}  // namespace
+
+template <bool M>
+void basic_bgnbd<M>::tracking(std::span<const double> first, std::span<const double> times,
+                              std::span<double> cumulative, std::span<double> incremental) const {
+  tracking_impl(*this, first, times, cumulative, incremental);
+}
+
+template <bool M>
+fit_result<basic_bgnbd<M>> basic_bgnbd<M>::fit(const customer_summary_view& s, const fit_options& options,
+                                               time_unit unit) {
+  options.validate();
+  if (s.size() == 0) throw invalid_argument_error(model_name, "customers", "0", "nothing to fit");
+  validate_summary(s, model_name);
+  check_weights(s, model_name);
+  const compressed c = compress(s, options.compress, false);
+  const double m = M ? 1.0 : 0.0;
+  // Distinct x with their total weights: the x-only terms are summed once per distinct x.
+  std::map<double, double> wx;
+  for (std::size_t i = 0; i < c.x.size(); ++i) wx[c.x[i]] += c.w[i];
+  const double W = c.total_weight > 0 ? c.total_weight : 1.0;
+  using boost::math::digamma;
+
+  // Negative total log-likelihood and its gradient in θ = ln(r, α, a, b).
+  auto nll = [&c, &wx, m](const Eigen::VectorXd& th, Eigen::VectorXd* grad) -> double {
+    const double r = std::exp(th(0)), al = std::exp(th(1)), a = std::exp(th(2)), b = std::exp(th(3));
+    if (!(r > 0 && al > 0 && a > 0 && b > 0) || !std::isfinite(r + al + a + b))
+      return std::numeric_limits<double>::infinity();
+    double ll = 0, gr = 0, gal = 0, ga = 0, gb = 0;
+    const double psi_r = digamma(r), psi_ab = digamma(a + b), psi_b = digamma(b);
+    const double lb0 = detail::lbeta(a, b);
+    for (const auto& [x, w] : wx) {
+      ll += w * (std::lgamma(r + x) - std::lgamma(r) + detail::lbeta(a, b + x + m) - lb0);
+      if (grad) {
+        const double psi_abx = digamma(a + b + x + m);
+        gr += w * (digamma(r + x) - psi_r);
+        ga += w * (psi_ab - psi_abx);
+        gb += w * (digamma(b + x + m) - psi_abx - psi_b + psi_ab);
+      }
+    }
+    const double lal = std::log(al);
+    for (std::size_t i = 0; i < c.x.size(); ++i) {
+      const double x = c.x[i], w = c.w[i];
+      const double u = std::log(al + c.T[i]);
+      ll += w * (r * lal - (r + x) * u);
+      if (grad) {
+        gr += w * (lal - u);
+        gal += w * (r / al - (r + x) / (al + c.T[i]));
+      }
+      if (m > 0 || x > 0) {
+        const double v = std::log(al + c.t_x[i]);
+        const double log_d = std::log(a) - std::log(b + x - 1 + m) + (r + x) * (u - v);
+        ll += w * detail::log1p_exp(log_d);
+        if (grad) {
+          const double q = 1 / (1 + std::exp(-log_d));  // D/(1+D)
+          gr += w * q * (u - v);
+          gal += w * q * (r + x) * (1 / (al + c.T[i]) - 1 / (al + c.t_x[i]));
+          ga += w * q / a;
+          gb -= w * q / (b + x - 1 + m);
+        }
+      }
+    }
+    if (grad) {
+      grad->resize(4);
+      (*grad) << -gr * r, -gal * al, -ga * a, -gb * b;
+    }
+    return std::isfinite(ll) ? -ll : std::numeric_limits<double>::infinity();
+  };
+  const double pen = options.penalty;
+  detail::objective_fn mean_obj = [&](const Eigen::VectorXd& th, Eigen::VectorXd* grad) {
+    double v = nll(th, grad) / W;
+    if (grad) *grad /= W;
+    for (Eigen::Index k = 0; k < 4; ++k) {
+      const double p = std::exp(th(k));
+      v += pen * p * p;
+      if (grad) (*grad)(k) += 2 * pen * p * p;
+    }
+    return v;
+  };
+  detail::objective_fn total_obj = [&](const Eigen::VectorXd& th, Eigen::VectorXd* grad) { return nll(th, grad); };
+  std::vector<std::vector<double>> starts;
+  if (!options.start.empty()) {
+    if (options.start.size() != 4)
+      throw invalid_argument_error(model_name, "start", std::to_string(options.start.size()) + " values", "needs 4: r, alpha, a, b");
+    starts.push_back(options.start);
+  } else {
+    double mean_T = 0, mean_x = 0;
+    for (std::size_t i = 0; i < c.x.size(); ++i) { mean_T += c.w[i] * c.T[i]; mean_x += c.w[i] * c.x[i]; }
+    mean_T /= W;
+    mean_x /= W;
+    const double rate = std::max(mean_x, 0.01) / std::max(mean_T, 1e-6);
+    starts = {{1, 1 / rate, 1, 1}, {0.5, 0.5 / rate, 0.5, 2}, {1, 1, 1, 1}, {0.1, 0.1 / rate, 1, 3}};
+  }
+  const Eigen::VectorXd th0 = best_start(mean_obj, starts);
+  const auto res = detail::minimize(mean_obj, th0, options.max_iterations, options.tolerance);
+  fit_result<basic_bgnbd> out;
+  out.model = basic_bgnbd({std::exp(res.theta(0)), std::exp(res.theta(1)), std::exp(res.theta(2)),
+                           std::exp(res.theta(3))}, unit);
+  out.n_customers = static_cast<std::size_t>(std::llround(c.total_weight));
+  out.n_used = out.n_customers;
+  finish(out, total_obj, res, W);
+  return out;
+}
+
+template class basic_bgnbd<false>;
+template class basic_bgnbd<true>;
+
+// ============================== Gamma-Gamma =====================================================
+
+gamma_gamma::gamma_gamma(const gamma_gamma_params& p) : p_(p) {
+  check_param(model_name, "p", p.p);
+  check_param(model_name, "q", p.q);
+  check_param(model_name, "gamma", p.gamma);
+}
+
+double gamma_gamma::log_likelihood(const customer_summary_view& s) const {
+  double ll = 0;
+  for (std::size_t i = 0; i < s.size(); ++i)
+    if (s.x[i] > 0 && !s.monetary.empty() && s.monetary[i] > 0) ll += s.w(i) * log_likelihood(s.x[i], s.monetary[i]);
+  return ll;
+}
+
+void gamma_gamma::expected_spend(const customer_summary_view& s, std::span<double> out) const {
+  check_out("expected_spend", s.size(), out);
+  if (s.monetary.empty()) throw invalid_argument_error("expected_spend", "monetary", "", "the summary has no monetary column");
+  for (std::size_t i = 0; i < s.size(); ++i) out[i] = expected_spend(s.x[i], s.monetary[i]);
+}
+
+fit_result<gamma_gamma> gamma_gamma::fit(const customer_summary_view& s, const fit_options& options) {
+  options.validate();
+  if (s.monetary.empty()) throw invalid_argument_error("gamma_gamma.fit", "monetary", "", "the summary has no monetary column");
+  validate_summary(s, "gamma_gamma.fit");
+  check_weights(s, "gamma_gamma.fit");
+  fit_result<gamma_gamma> out;
+  std::vector<double> xs, ms, ws;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto w = static_cast<std::size_t>(std::llround(s.w(i)));
+    out.n_customers += w;
+    if (!(s.x[i] > 0)) { out.n_excluded_no_repeat += w; continue; }
+    if (!(s.monetary[i] > 0)) { out.n_excluded_nonpositive_spend += w; continue; }
+    xs.push_back(s.x[i]);
+    ms.push_back(s.monetary[i]);
+    ws.push_back(s.w(i));
+  }
+  out.n_used = out.n_customers - out.n_excluded_no_repeat - out.n_excluded_nonpositive_spend;
+  if (xs.empty()) throw invalid_argument_error("gamma_gamma.fit", "customers", "0", "no customer with x > 0 and monetary > 0");
+  double W = 0, mean_m = 0;
+  for (std::size_t i = 0; i < xs.size(); ++i) { W += ws[i]; mean_m += ws[i] * ms[i]; }
+  mean_m /= W;
+  using boost::math::digamma;
+  auto nll = [&](const Eigen::VectorXd& th, Eigen::VectorXd* grad) -> double {
+    const double p = std::exp(th(0)), q = std::exp(th(1)), g = std::exp(th(2));
+    if (!(p > 0 && q > 0 && g > 0) || !std::isfinite(p + q + g)) return std::numeric_limits<double>::infinity();
+    double ll = 0, gp = 0, gq = 0, gg = 0;
+    const double lg = std::log(g), psi_q = digamma(q), lgq = std::lgamma(q);
+    for (std::size_t i = 0; i < xs.size(); ++i) {
+      const double x = xs[i], mm = ms[i], w = ws[i];
+      const double px = p * x, l = std::log(g + mm * x);
+      ll += w * (std::lgamma(px + q) - std::lgamma(px) - lgq + q * lg + (px - 1) * std::log(mm) + px * std::log(x) - (px + q) * l);
+      if (grad) {
+        const double psi_pxq = digamma(px + q);
+        gp += w * x * (psi_pxq - digamma(px) + std::log(mm) + std::log(x) - l);
+        gq += w * (psi_pxq - psi_q + lg - l);
+        gg += w * (q / g - (px + q) / (g + mm * x));
+      }
+    }
+    if (grad) {
+      grad->resize(3);
+      (*grad) << -gp * p, -gq * q, -gg * g;
+    }
+    return std::isfinite(ll) ? -ll : std::numeric_limits<double>::infinity();
+  };
+  const double pen = options.penalty;
+  detail::objective_fn mean_obj = [&](const Eigen::VectorXd& th, Eigen::VectorXd* grad) {
+    double v = nll(th, grad) / W;
+    if (grad) *grad /= W;
+    for (Eigen::Index k = 0; k < 3; ++k) {
+      const double p = std::exp(th(k));
+      v += pen * p * p;
+      if (grad) (*grad)(k) += 2 * pen * p * p;
+    }
+    return v;
+  };
+  detail::objective_fn total_obj = [&](const Eigen::VectorXd& th, Eigen::VectorXd* grad) { return nll(th, grad); };
+  std::vector<std::vector<double>> starts;
+  if (!options.start.empty()) {
+    if (options.start.size() != 3)
+      throw invalid_argument_error("gamma_gamma.fit", "start", std::to_string(options.start.size()) + " values", "needs 3: p, q, gamma");
+    starts.push_back(options.start);
+  } else {
+    starts = {{1, 2, mean_m}, {5, 3, 2 * mean_m}, {1, 1, 1}};
+  }
+  const auto res = detail::minimize(mean_obj, best_start(mean_obj, starts), options.max_iterations, options.tolerance);
+  out.model = gamma_gamma({std::exp(res.theta(0)), std::exp(res.theta(1)), std::exp(res.theta(2))});
+  finish(out, total_obj, res, W);
+  return out;
+}
+
+// ============================== Pareto/NBD ======================================================
+
+pnbd::pnbd(const pnbd_params& p, time_unit unit) : p_(p), unit_(unit) {
+  check_param(model_name, "r", p.r);
+  check_param(model_name, "alpha", p.alpha);
+  check_param(model_name, "s", p.s);
+  check_param(model_name, "beta", p.beta);
+  check_param(model_name, "unit.days", unit.days);
+}
+
+double pnbd::log_likelihood(double x, double t_x, double T) const {
+  const auto v = detail::pnbd_parts(p_.r, p_.alpha, p_.s, p_.beta, x, t_x, T);
+  if (!v.ok) throw numeric_error("pnbd.log_likelihood", "2F1 series left its range");
+  return v.log_likelihood;
+}
+
+double pnbd::log_likelihood(const customer_summary_view& s) const {
+  double ll = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) ll += s.w(i) * log_likelihood(s.x[i], s.t_x[i], s.T[i]);
+  return ll;
+}
+
+double pnbd::p_alive(double x, double t_x, double T) const {
+  check_customer("pnbd.p_alive", x, t_x, T);
+  const auto v = detail::pnbd_parts(p_.r, p_.alpha, p_.s, p_.beta, x, t_x, T);
+  if (!v.ok) throw numeric_error("pnbd.p_alive", "2F1 series left its range");
+  return std::exp(v.log_p_alive);
+}
+
+double pnbd::expected_purchases(double t, double x, double t_x, double T) const {
+  check_t("pnbd.expected_purchases", t);
+  return p_alive(x, t_x, T) * (p_.r + x) * (p_.beta + T) / (p_.alpha + T) *
+         detail::one_minus_pow_over_k(p_.s - 1, t / (p_.beta + T));
+}
+
+double pnbd::expected_purchases_new(double t) const noexcept {
+  return p_.r * p_.beta / p_.alpha * detail::one_minus_pow_over_k(p_.s - 1, t / p_.beta);
+}
+
+double pnbd::dert(double delta, double x, double t_x, double T) const {
+  check_delta("pnbd.dert", delta);
+  const double z = delta * (p_.beta + T);
+  const auto h = detail::log_upper_gamma_scaled(1 - p_.s, z);
+  if (!h.ok) throw numeric_error("pnbd.dert", "incomplete gamma left its range");
+  return p_alive(x, t_x, T) * (p_.r + x) / (p_.alpha + T) * (p_.beta + T) * std::exp(h.log_abs);
+}
+
+void pnbd::p_alive(const customer_summary_view& s, std::span<double> out) const {
+  check_out("pnbd.p_alive", s.size(), out);
+  for_each_customer(s.size(), "pnbd.p_alive", [&](std::size_t i) {
+    const auto v = detail::pnbd_parts(p_.r, p_.alpha, p_.s, p_.beta, s.x[i], s.t_x[i], s.T[i]);
+    out[i] = v.ok ? std::exp(v.log_p_alive) : 0.0;
+    return v.ok;
+  });
+}
+
+void pnbd::expected_purchases(double t, const customer_summary_view& s, std::span<double> out) const {
+  check_t("pnbd.expected_purchases", t);
+  p_alive(s, out);
+  for (std::size_t i = 0; i < s.size(); ++i)
+    out[i] *= (p_.r + s.x[i]) * (p_.beta + s.T[i]) / (p_.alpha + s.T[i]) *
+              detail::one_minus_pow_over_k(p_.s - 1, t / (p_.beta + s.T[i]));
+}
+
+void pnbd::dert(double delta, const customer_summary_view& s, std::span<double> out) const {
+  check_delta("pnbd.dert", delta);
+  p_alive(s, out);
+  for_each_customer(s.size(), "pnbd.dert", [&](std::size_t i) {
+    const double z = delta * (p_.beta + s.T[i]);
+    const auto h = detail::log_upper_gamma_scaled(1 - p_.s, z);
+    out[i] *= (p_.r + s.x[i]) / (p_.alpha + s.T[i]) * (p_.beta + s.T[i]) * std::exp(h.log_abs);
+    return h.ok;
+  });
+}
+
+void pnbd::tracking(std::span<const double> first, std::span<const double> times, std::span<double> cumulative,
+                    std::span<double> incremental) const {
+  tracking_impl(*this, first, times, cumulative, incremental);
+}
+
+fit_result<pnbd> pnbd::fit(const customer_summary_view& s, const fit_options& options, time_unit unit) {
+  options.validate();
+  if (s.size() == 0) throw invalid_argument_error(model_name, "customers", "0", "nothing to fit");
+  validate_summary(s, model_name);
+  check_weights(s, model_name);
+  const compressed c = compress(s, options.compress, false);
+  const double W = c.total_weight > 0 ? c.total_weight : 1.0;
+  auto nll = [&c](const Eigen::VectorXd& th, Eigen::VectorXd*) -> double {
+    const double r = std::exp(th(0)), al = std::exp(th(1)), sp = std::exp(th(2)), be = std::exp(th(3));
+    if (!(r > 0 && al > 0 && sp > 0 && be > 0) || !std::isfinite(r + al + sp + be))
+      return std::numeric_limits<double>::infinity();
+    double ll = 0;
+    for (std::size_t i = 0; i < c.x.size(); ++i) {
+      const auto v = detail::pnbd_parts(r, al, sp, be, c.x[i], c.t_x[i], c.T[i]);
+      if (!v.ok) return std::numeric_limits<double>::infinity();
+      ll += c.w[i] * v.log_likelihood;
+    }
+    return std::isfinite(ll) ? -ll : std::numeric_limits<double>::infinity();
+  };
+  const double pen = options.penalty;
+  detail::objective_fn mean_val = [&](const Eigen::VectorXd& th, Eigen::VectorXd*) {
+    double v = nll(th, nullptr) / W;
+    for (Eigen::Index k = 0; k < 4; ++k) v += pen * std::exp(2 * th(k));
+    return v;
+  };
+  detail::objective_fn mean_obj = [&](const Eigen::VectorXd& th, Eigen::VectorXd* grad) {
+    const double v = mean_val(th, nullptr);
+    if (grad && std::isfinite(v)) detail::gradient_fd(mean_val, th, *grad);
+    return v;
+  };
+  detail::objective_fn total_obj = [&](const Eigen::VectorXd& th, Eigen::VectorXd* grad) { return nll(th, grad); };
+  std::vector<std::vector<double>> starts;
+  if (!options.start.empty()) {
+    if (options.start.size() != 4)
+      throw invalid_argument_error(model_name, "start", std::to_string(options.start.size()) + " values", "needs 4: r, alpha, s, beta");
+    starts.push_back(options.start);
+  } else {
+    double mean_T = 0, mean_x = 0;
+    for (std::size_t i = 0; i < c.x.size(); ++i) { mean_T += c.w[i] * c.T[i]; mean_x += c.w[i] * c.x[i]; }
+    const double rate = std::max(mean_x / W, 0.01) / std::max(mean_T / W, 1e-6);
+    starts = {{1, 1 / rate, 1, 1 / rate}, {0.5, 0.5 / rate, 0.5, 10}, {1, 1, 1, 1}};
+  }
+  // Central-difference gradients are accurate to ~1e-9 relative: ask no more than that.
+  const auto res = detail::minimize(mean_obj, best_start(mean_val, starts), options.max_iterations,
+                                    std::max(options.tolerance, 1e-6));
+  fit_result<pnbd> out;
+  out.model = pnbd({std::exp(res.theta(0)), std::exp(res.theta(1)), std::exp(res.theta(2)), std::exp(res.theta(3))}, unit);
+  out.n_customers = static_cast<std::size_t>(std::llround(c.total_weight));
+  out.n_used = out.n_customers;
+  finish(out, total_obj, res, W);
+  return out;
+}
+
+}  // namespace patron::inline v1
