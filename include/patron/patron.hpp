@@ -13,4 +13,7 @@
 #include "patron/data/summary.hpp"
 #include "patron/data/summary_io.hpp"
 
+#include "patron/rfm.hpp"
+#include "patron/value/tiers.hpp"
+
 #endif  // PATRON_PATRON_HPP

@@ -45,6 +45,8 @@ class output {
 [[nodiscard]] std::string format_double(double v);
 
 // One registration function per command (src/cli/cmd_<name>.cpp).
+void add_rfm_command(CLI::App& app);
+void add_tiers_command(CLI::App& app);
 
 }  // namespace patron::cli
 

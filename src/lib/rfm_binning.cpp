@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: MIT
+// RFM cut points by multi-selection (no full sort), NTILE ranks, mean/median splits, and scoring.
+#include "patron/rfm/binning.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+#include "patron/error.hpp"
+
+namespace patron::inline v1::rfm {
+namespace {
+
+constexpr double inf = std::numeric_limits<double>::infinity();
+
+// Places the order statistics `ranks` (ascending, absolute indices in [b, e)) of data[b, e)
+// at their positions: nth_element on the middle rank, then each side with its own ranks.
+void multi_select(std::span<double> data, std::size_t b, std::size_t e,
+                  std::span<const std::size_t> ranks) {
+  while (!ranks.empty()) {
+    const std::size_t mid = ranks.size() / 2;
+    const std::size_t r = ranks[mid];
+    std::nth_element(data.begin() + static_cast<std::ptrdiff_t>(b),
+                     data.begin() + static_cast<std::ptrdiff_t>(r),
+                     data.begin() + static_cast<std::ptrdiff_t>(e));
+    multi_select(data, b, r, ranks.first(mid));
+    b = r + 1;
+    ranks = ranks.subspan(mid + 1);
+  }
+}
+
+void check_sizes(std::span<const double> r, std::span<const double> f, std::span<const double> m,
+                 std::string_view where) {
+  if (r.size() != f.size() || r.size() != m.size())
+    throw invalid_argument_error(where, "sizes",
+                                 std::to_string(r.size()) + "/" + std::to_string(f.size()) + "/" +
+                                     std::to_string(m.size()),
+                                 "recency, frequency and monetary must have equal lengths");
+}
+
+void check_cuts(const std::vector<double>& cuts, int bins, std::string_view field, bool required) {
+  if (cuts.empty() && !required) return;
+  if (cuts.size() != static_cast<std::size_t>(bins - 1))
+    throw invalid_argument_error("rfm binning", field, std::to_string(cuts.size()) + " cut points",
+                                 "need bins - 1 = " + std::to_string(bins - 1));
+  for (std::size_t i = 0; i < cuts.size(); ++i) {
+    if (std::isnan(cuts[i]))
+      throw invalid_argument_error("rfm binning", field, "nan", "cut points must be numbers");
+    if (i > 0 && cuts[i] < cuts[i - 1])
+      throw invalid_argument_error("rfm binning", field, std::to_string(cuts[i]),
+                                   "cut points must be ascending");
+  }
+}
+
+// Ascending-scale NTILE bins: order by value (descending for recency), ties by input position.
+void ntile_bins(std::span<const double> v, int n, bool descending, std::span<std::uint8_t> bin) {
+  const std::size_t count = v.size();
+  std::vector<std::uint32_t> order(count);
+  std::iota(order.begin(), order.end(), 0u);
+  if (descending) {
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::uint32_t a, std::uint32_t b) { return v[a] > v[b]; });
+  } else {
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::uint32_t a, std::uint32_t b) { return v[a] < v[b]; });
+  }
+  const std::size_t bins = static_cast<std::size_t>(n);
+  const std::size_t q = count / bins, rem = count % bins;
+  const std::size_t big = rem * (q + 1);  // positions held by the first rem (larger) buckets
+  for (std::size_t pos = 0; pos < count; ++pos) {
+    const std::size_t bucket = pos < big ? pos / (q + 1) : rem + (pos - big) / q;  // 0-based
+    const std::size_t asc = descending ? bins - bucket : bucket + 1;
+    bin[order[pos]] = static_cast<std::uint8_t>(asc);
+  }
+}
+
+// Cut points that re-create ascending bins as well as values allow: the lowest value of each bin,
+// closed on the left; an empty bin takes the cut of the bin above (+inf at the top).
+metric_cuts cuts_from_bins(std::span<const double> v, std::span<const std::uint8_t> bin, int n) {
+  std::vector<double> low(static_cast<std::size_t>(n) + 1, inf);
+  for (std::size_t i = 0; i < v.size(); ++i) low[bin[i]] = std::min(low[bin[i]], v[i]);
+  metric_cuts mc;
+  mc.left_closed = true;
+  mc.cuts.assign(static_cast<std::size_t>(n - 1), inf);
+  for (int j = n; j >= 2; --j) {
+    const auto ju = static_cast<std::size_t>(j);
+    const double above = j == n ? inf : mc.cuts[ju - 1];
+    mc.cuts[ju - 2] = low[ju] == inf ? above : low[ju];
+  }
+  return mc;
+}
+
+double centre_of(std::span<const double> v, split_centre c, std::vector<double>& scratch) {
+  if (c == split_centre::median) {
+    scratch.assign(v.begin(), v.end());
+    double q = 0;
+    quantiles_type7(scratch, 2, std::span<double>(&q, 1));
+    return q;
+  }
+  // min + mean of the offsets: exact when all values are equal, and a smaller rounding error.
+  const double lo = *std::min_element(v.begin(), v.end());
+  double s = 0;
+  for (double x : v) s += x - lo;
+  return lo + s / static_cast<double>(v.size());
+}
+
+}  // namespace
+
+std::string_view to_string(binning_method m) noexcept {
+  switch (m) {
+    case binning_method::quantile: return "quantile";
+    case binning_method::r_rfm: return "r-rfm";
+    case binning_method::ntile: return "ntile";
+    case binning_method::fixed: return "fixed";
+    case binning_method::mean_split: return "mean-split";
+  }
+  return "?";
+}
+
+binning_method parse_binning_method(std::string_view text, std::string_view field) {
+  for (auto m : {binning_method::quantile, binning_method::r_rfm, binning_method::ntile,
+                 binning_method::fixed, binning_method::mean_split})
+    if (text == to_string(m)) return m;
+  throw invalid_argument_error("rfm", field, text,
+                               "expected quantile, r-rfm, ntile, fixed or mean-split");
+}
+
+void binning_options::validate() const {
+  if (method != binning_method::mean_split && (bins < 2 || bins > 9))
+    throw invalid_argument_error("rfm binning", "bins", std::to_string(bins), "must be in 2..9");
+  const bool required = method == binning_method::fixed;
+  if (method == binning_method::fixed || method == binning_method::r_rfm) {
+    check_cuts(recency_cuts, bins, "recency_cuts", required);
+    check_cuts(frequency_cuts, bins, "frequency_cuts", required);
+    check_cuts(monetary_cuts, bins, "monetary_cuts", required);
+  } else if (!recency_cuts.empty() || !frequency_cuts.empty() || !monetary_cuts.empty()) {
+    throw invalid_argument_error("rfm binning", "cuts", to_string(method),
+                                 "explicit cut points need --binning fixed or r-rfm");
+  }
+}
+
+void thresholds::validate() const {
+  auto bad = [](std::string_view field, const std::string& value, std::string_view problem) {
+    throw invalid_argument_error(errc::bad_rule,
+                                 format_error(errc::bad_rule, "rfm thresholds", field, value, problem));
+  };
+  if (bins < 2 || bins > 9) bad("bins", std::to_string(bins), "must be in 2..9");
+  const std::pair<const char*, const metric_cuts*> all[] = {
+      {"recency", &recency}, {"frequency", &frequency}, {"monetary", &monetary}};
+  for (const auto& [name, mc] : all) {
+    if (mc->cuts.size() != static_cast<std::size_t>(bins - 1))
+      bad(name, std::to_string(mc->cuts.size()) + " cut points", "need bins - 1");
+    for (std::size_t i = 0; i < mc->cuts.size(); ++i) {
+      if (std::isnan(mc->cuts[i])) bad(name, "nan", "cut points must be numbers");
+      if (i > 0 && mc->cuts[i] < mc->cuts[i - 1]) bad(name, std::to_string(mc->cuts[i]), "cut points must be ascending");
+    }
+  }
+}
+
+void quantiles_type7(std::span<double> scratch, int n, std::span<double> out) {
+  const std::size_t count = scratch.size();
+  if (count == 0) throw data_error(errc::empty_input, "rfm::quantiles_type7", 0, 0, "", "", "no values");
+  const auto bins = static_cast<std::size_t>(n);
+  std::size_t ranks[32];
+  std::size_t nr = 0;
+  for (std::size_t k = 1; k < bins; ++k) {
+    const std::size_t num = (count - 1) * k;
+    ranks[nr++] = num / bins;
+    if (num % bins != 0) ranks[nr++] = num / bins + 1;
+  }
+  std::sort(ranks, ranks + nr);
+  nr = static_cast<std::size_t>(std::unique(ranks, ranks + nr) - ranks);
+  multi_select(scratch, 0, count, std::span<const std::size_t>(ranks, nr));
+  for (std::size_t k = 1; k < bins; ++k) {
+    const std::size_t num = (count - 1) * k;
+    const std::size_t lo = num / bins, rem = num % bins;
+    double q = scratch[lo];
+    // As R: interpolate only between different neighbours, so a tied value stays exact.
+    if (rem != 0 && scratch[lo + 1] != q) {
+      const double h = static_cast<double>(rem) / static_cast<double>(bins);
+      q = (1 - h) * q + h * scratch[lo + 1];
+    }
+    out[k - 1] = q;
+  }
+}
+
+double quantile_type7(std::span<const double> values, double p) {
+  if (values.empty()) throw data_error(errc::empty_input, "rfm::quantile_type7", 0, 0, "", "", "no values");
+  if (!(p >= 0 && p <= 1)) throw invalid_argument_error("rfm::quantile_type7", "p", std::to_string(p), "must be in [0, 1]");
+  std::vector<double> x(values.begin(), values.end());
+  const double h = static_cast<double>(x.size() - 1) * p;
+  const auto lo = static_cast<std::size_t>(std::floor(h));
+  const std::size_t hi = std::min(lo + 1, x.size() - 1);
+  std::size_t ranks[2] = {lo, hi};
+  multi_select(x, 0, x.size(), std::span<const std::size_t>(ranks, lo == hi ? 1 : 2));
+  if (x[hi] == x[lo]) return x[lo];
+  const double frac = h - static_cast<double>(lo);
+  return (1 - frac) * x[lo] + frac * x[hi];
+}
+
+thresholds fit_thresholds(std::span<const double> recency, std::span<const double> frequency,
+                          std::span<const double> monetary, const binning_options& options) {
+  options.validate();
+  check_sizes(recency, frequency, monetary, "rfm::fit_thresholds");
+  if (recency.empty())
+    throw data_error(errc::empty_input, "rfm::fit_thresholds", 0, 0, "", "", "no customers to fit cut points on");
+  thresholds t;
+  t.method = options.method;
+  t.bins = options.method == binning_method::mean_split ? 2 : options.bins;
+  const std::span<const double> col[3] = {recency, frequency, monetary};
+  const std::vector<double>* given[3] = {&options.recency_cuts, &options.frequency_cuts,
+                                         &options.monetary_cuts};
+  metric_cuts* dst[3] = {&t.recency, &t.frequency, &t.monetary};
+  std::vector<double> scratch;
+  for (int j = 0; j < 3; ++j) {
+    metric_cuts& mc = *dst[j];
+    switch (options.method) {
+      case binning_method::quantile:
+      case binning_method::r_rfm: {
+        mc.left_closed = options.method == binning_method::r_rfm;
+        if (!given[j]->empty()) {
+          mc.cuts = *given[j];
+          break;
+        }
+        scratch.assign(col[j].begin(), col[j].end());
+        mc.cuts.resize(static_cast<std::size_t>(t.bins - 1));
+        quantiles_type7(scratch, t.bins, mc.cuts);
+        if (mc.left_closed)
+          for (double& c : mc.cuts) c += 1.0;
+        break;
+      }
+      case binning_method::fixed:
+        mc.left_closed = true;
+        mc.cuts = *given[j];
+        break;
+      case binning_method::mean_split:
+        // High = strictly better than the centre: v > c for F and M, recency < c for R.
+        mc.left_closed = j == 0;
+        mc.cuts = {centre_of(col[j], options.centre, scratch)};
+        break;
+      case binning_method::ntile: {
+        std::vector<std::uint8_t> bin(col[j].size());
+        ntile_bins(col[j], t.bins, j == 0, bin);
+        mc = cuts_from_bins(col[j], bin, t.bins);
+        break;
+      }
+    }
+  }
+  return t;
+}
+
+void apply(const thresholds& t, std::span<const double> recency, std::span<const double> frequency,
+           std::span<const double> monetary, score_span out) {
+  check_sizes(recency, frequency, monetary, "rfm::apply");
+  if (out.r.size() != recency.size() || out.f.size() != recency.size() || out.m.size() != recency.size())
+    throw invalid_argument_error("rfm::apply", "out", std::to_string(out.r.size()),
+                                 "score columns must have one entry per customer");
+  const std::size_t n = recency.size();
+  const int top = t.bins + 1;
+  // One metric per loop: the cut list stays in registers and the loop has no branches.
+  for (std::size_t i = 0; i < n; ++i) out.r[i] = static_cast<std::uint8_t>(top - t.recency.bin(recency[i]));
+  for (std::size_t i = 0; i < n; ++i) out.f[i] = static_cast<std::uint8_t>(t.frequency.bin(frequency[i]));
+  for (std::size_t i = 0; i < n; ++i) out.m[i] = static_cast<std::uint8_t>(t.monetary.bin(monetary[i]));
+}
+
+thresholds score(std::span<const double> recency, std::span<const double> frequency,
+                 std::span<const double> monetary, const binning_options& options, score_span out) {
+  if (options.method != binning_method::ntile) {
+    thresholds t = fit_thresholds(recency, frequency, monetary, options);
+    apply(t, recency, frequency, monetary, out);
+    return t;
+  }
+  options.validate();
+  check_sizes(recency, frequency, monetary, "rfm::score");
+  if (recency.empty())
+    throw data_error(errc::empty_input, "rfm::score", 0, 0, "", "", "no customers to fit cut points on");
+  if (out.r.size() != recency.size() || out.f.size() != recency.size() || out.m.size() != recency.size())
+    throw invalid_argument_error("rfm::score", "out", std::to_string(out.r.size()),
+                                 "score columns must have one entry per customer");
+  thresholds t;
+  t.method = binning_method::ntile;
+  t.bins = options.bins;
+  ntile_bins(recency, t.bins, true, out.r);
+  t.recency = cuts_from_bins(recency, out.r, t.bins);
+  for (auto& b : out.r) b = static_cast<std::uint8_t>(t.bins + 1 - b);
+  ntile_bins(frequency, t.bins, false, out.f);
+  t.frequency = cuts_from_bins(frequency, out.f, t.bins);
+  ntile_bins(monetary, t.bins, false, out.m);
+  t.monetary = cuts_from_bins(monetary, out.m, t.bins);
+  return t;
+}
+
+}  // namespace patron::inline v1::rfm
