@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <numeric>
 
@@ -27,6 +28,66 @@ void multi_select(std::span<double> data, std::size_t b, std::size_t e,
     multi_select(data, b, r, ranks.first(mid));
     b = r + 1;
     ranks = ranks.subspan(mid + 1);
+  }
+}
+
+// Order-preserving 64-bit key of a double (NaN excluded by the caller): flip all bits of
+// negatives, only the sign bit of the rest.
+inline std::uint64_t order_key(double x) noexcept {
+  std::uint64_t u;
+  std::memcpy(&u, &x, sizeof u);
+  return u ^ ((u >> 63) != 0 ? ~std::uint64_t{0} : std::uint64_t{1} << 63);
+}
+
+// The order statistics `ranks` (ascending, < values.size()) of `values`, without a full sort or a
+// copy: a 16-bit radix histogram finds the bucket of each rank, one more pass gathers just those
+// buckets (noting min and max, so a bucket of one repeated value needs no selection), and
+// nth_element finishes inside each gathered bucket. Two streaming passes over the data.
+void select_ranks(std::span<const double> values, std::span<const std::size_t> ranks,
+                  std::span<double> out) {
+  constexpr int shift = 48;
+  constexpr std::size_t buckets = std::size_t{1} << 16;
+  std::vector<std::uint32_t> hist(buckets, 0);
+  for (double x : values) ++hist[order_key(x) >> shift];
+  // Bucket of each rank and the rank inside it.
+  std::vector<std::uint8_t> slot_of(buckets, 0);  // 0 = not needed, else slot + 1
+  std::vector<std::size_t> slot_bucket;
+  std::vector<std::size_t> rank_slot(ranks.size()), rank_local(ranks.size());
+  std::size_t below = 0, b = 0;
+  for (std::size_t i = 0; i < ranks.size(); ++i) {
+    while (below + hist[b] <= ranks[i]) below += hist[b++];
+    if (slot_of[b] == 0) {
+      slot_bucket.push_back(b);
+      slot_of[b] = static_cast<std::uint8_t>(slot_bucket.size());
+    }
+    rank_slot[i] = slot_of[b] - 1u;
+    rank_local[i] = ranks[i] - below;
+  }
+  std::vector<std::vector<double>> gathered(slot_bucket.size());
+  for (std::size_t k = 0; k < slot_bucket.size(); ++k) gathered[k].reserve(hist[slot_bucket[k]]);
+  std::vector<double> lo(slot_bucket.size(), inf), hi(slot_bucket.size(), -inf);
+  for (double x : values) {
+    const std::uint8_t sl = slot_of[order_key(x) >> shift];
+    if (sl != 0) {
+      gathered[sl - 1u].push_back(x);
+      lo[sl - 1u] = std::min(lo[sl - 1u], x);
+      hi[sl - 1u] = std::max(hi[sl - 1u], x);
+    }
+  }
+  // Ranks ascend, so within a slot the local ranks ascend too: select them in one sweep.
+  std::vector<std::size_t> done_upto(slot_bucket.size(), 0);
+  for (std::size_t i = 0; i < ranks.size(); ++i) {
+    const std::size_t k = rank_slot[i];
+    if (lo[k] == hi[k]) {
+      out[i] = lo[k];
+      continue;
+    }
+    auto& g = gathered[k];
+    const auto from = static_cast<std::ptrdiff_t>(done_upto[k]);
+    const auto at = static_cast<std::ptrdiff_t>(rank_local[i]);
+    std::nth_element(g.begin() + from, g.begin() + at, g.end());
+    out[i] = g[rank_local[i]];
+    done_upto[k] = rank_local[i];
   }
 }
 
@@ -91,11 +152,10 @@ metric_cuts cuts_from_bins(std::span<const double> v, std::span<const std::uint8
   return mc;
 }
 
-double centre_of(std::span<const double> v, split_centre c, std::vector<double>& scratch) {
+double centre_of(std::span<const double> v, split_centre c) {
   if (c == split_centre::median) {
-    scratch.assign(v.begin(), v.end());
     double q = 0;
-    quantiles_type7(scratch, 2, std::span<double>(&q, 1));
+    quantiles_type7(v, 2, std::span<double>(&q, 1));
     return q;
   }
   // min + mean of the offsets: exact when all values are equal, and a smaller rounding error.
@@ -158,8 +218,8 @@ void thresholds::validate() const {
   }
 }
 
-void quantiles_type7(std::span<double> scratch, int n, std::span<double> out) {
-  const std::size_t count = scratch.size();
+void quantiles_type7(std::span<const double> values, int n, std::span<double> out) {
+  const std::size_t count = values.size();
   if (count == 0) throw data_error(errc::empty_input, "rfm::quantiles_type7", 0, 0, "", "", "no values");
   const auto bins = static_cast<std::size_t>(n);
   std::size_t ranks[32];
@@ -171,15 +231,24 @@ void quantiles_type7(std::span<double> scratch, int n, std::span<double> out) {
   }
   std::sort(ranks, ranks + nr);
   nr = static_cast<std::size_t>(std::unique(ranks, ranks + nr) - ranks);
-  multi_select(scratch, 0, count, std::span<const std::size_t>(ranks, nr));
+  double at[32];
+  if (count < (std::size_t{1} << 16)) {
+    // Small inputs: multi-selection on a copy beats two passes with a 64k-bucket histogram.
+    std::vector<double> scratch(values.begin(), values.end());
+    multi_select(scratch, 0, count, std::span<const std::size_t>(ranks, nr));
+    for (std::size_t i = 0; i < nr; ++i) at[i] = scratch[ranks[i]];
+  } else {
+    select_ranks(values, std::span<const std::size_t>(ranks, nr), std::span<double>(at, nr));
+  }
+  auto value_at = [&](std::size_t r) { return at[std::lower_bound(ranks, ranks + nr, r) - ranks]; };
   for (std::size_t k = 1; k < bins; ++k) {
     const std::size_t num = (count - 1) * k;
     const std::size_t lo = num / bins, rem = num % bins;
-    double q = scratch[lo];
+    double q = value_at(lo);
     // As R: interpolate only between different neighbours, so a tied value stays exact.
-    if (rem != 0 && scratch[lo + 1] != q) {
+    if (rem != 0 && value_at(lo + 1) != q) {
       const double h = static_cast<double>(rem) / static_cast<double>(bins);
-      q = (1 - h) * q + h * scratch[lo + 1];
+      q = (1 - h) * q + h * value_at(lo + 1);
     }
     out[k - 1] = q;
   }
@@ -212,7 +281,6 @@ thresholds fit_thresholds(std::span<const double> recency, std::span<const doubl
   const std::vector<double>* given[3] = {&options.recency_cuts, &options.frequency_cuts,
                                          &options.monetary_cuts};
   metric_cuts* dst[3] = {&t.recency, &t.frequency, &t.monetary};
-  std::vector<double> scratch;
   for (int j = 0; j < 3; ++j) {
     metric_cuts& mc = *dst[j];
     switch (options.method) {
@@ -223,9 +291,8 @@ thresholds fit_thresholds(std::span<const double> recency, std::span<const doubl
           mc.cuts = *given[j];
           break;
         }
-        scratch.assign(col[j].begin(), col[j].end());
         mc.cuts.resize(static_cast<std::size_t>(t.bins - 1));
-        quantiles_type7(scratch, t.bins, mc.cuts);
+        quantiles_type7(col[j], t.bins, mc.cuts);
         if (mc.left_closed)
           for (double& c : mc.cuts) c += 1.0;
         break;
@@ -237,7 +304,7 @@ thresholds fit_thresholds(std::span<const double> recency, std::span<const doubl
       case binning_method::mean_split:
         // High = strictly better than the centre: v > c for F and M, recency < c for R.
         mc.left_closed = j == 0;
-        mc.cuts = {centre_of(col[j], options.centre, scratch)};
+        mc.cuts = {centre_of(col[j], options.centre)};
         break;
       case binning_method::ntile: {
         std::vector<std::uint8_t> bin(col[j].size());

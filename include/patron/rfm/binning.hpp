@@ -131,9 +131,11 @@ void apply(const thresholds& t, std::span<const double> recency, std::span<const
 /// sorted x. O(N) by selection. Throws data_error(empty_input) for no values.
 [[nodiscard]] double quantile_type7(std::span<const double> values, double p);
 
-/// Type-7 quantiles at k/n, k = 1..n−1, by multi-selection on `scratch` (which is permuted).
-/// Exact rational positions ((N−1)·k / n), so no floating fuzz decides a floor.
-void quantiles_type7(std::span<double> scratch, int n, std::span<double> out);
+/// Type-7 quantiles at k/n, k = 1..n−1 (n ≤ 16), into out[0..n−2]. Exact rational positions
+/// ((N−1)·k / n), so no floating fuzz decides a floor. Large inputs take two streaming passes (a
+/// 16-bit radix histogram, then gathering only the buckets holding the needed ranks), small ones
+/// a multi-selection on a copy; no full sort either way. Values must not be NaN.
+void quantiles_type7(std::span<const double> values, int n, std::span<double> out);
 
 }  // namespace patron::inline v1::rfm
 
