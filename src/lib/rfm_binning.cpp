@@ -8,6 +8,10 @@
 #include <limits>
 #include <numeric>
 
+#if defined(__SSE2__)
+#  include <emmintrin.h>
+#endif
+
 #include "patron/error.hpp"
 
 namespace patron::inline v1::rfm {
@@ -47,8 +51,17 @@ void select_ranks(std::span<const double> values, std::span<const std::size_t> r
                   std::span<double> out) {
   constexpr int shift = 48;
   constexpr std::size_t buckets = std::size_t{1} << 16;
-  std::vector<std::uint32_t> hist(buckets, 0);
-  for (double x : values) ++hist[order_key(x) >> shift];
+  // Two histograms for alternate values: runs of one bucket (ties) would otherwise chain every
+  // increment on the previous store.
+  std::vector<std::uint32_t> hist(buckets, 0), hist2(buckets, 0);
+  const std::size_t count = values.size();
+  std::size_t j = 0;
+  for (; j + 2 <= count; j += 2) {
+    ++hist[order_key(values[j]) >> shift];
+    ++hist2[order_key(values[j + 1]) >> shift];
+  }
+  if (j < count) ++hist[order_key(values[j]) >> shift];
+  for (std::size_t k = 0; k < buckets; ++k) hist[k] += hist2[k];
   // Bucket of each rank and the rank inside it.
   std::vector<std::uint8_t> slot_of(buckets, 0);  // 0 = not needed, else slot + 1
   std::vector<std::size_t> slot_bucket;
@@ -63,15 +76,33 @@ void select_ranks(std::span<const double> values, std::span<const std::size_t> r
     rank_slot[i] = slot_of[b] - 1u;
     rank_local[i] = ranks[i] - below;
   }
-  std::vector<std::vector<double>> gathered(slot_bucket.size());
-  for (std::size_t k = 0; k < slot_bucket.size(); ++k) gathered[k].reserve(hist[slot_bucket[k]]);
-  std::vector<double> lo(slot_bucket.size(), inf), hi(slot_bucket.size(), -inf);
+  // Pass 2: min and max of each needed bucket. A bucket holding one repeated value (the usual
+  // case for order counts) is answered here, with nothing gathered.
+  const std::size_t slots = slot_bucket.size();
+  std::vector<double> lo(slots, inf), hi(slots, -inf);
   for (double x : values) {
     const std::uint8_t sl = slot_of[order_key(x) >> shift];
     if (sl != 0) {
-      gathered[sl - 1u].push_back(x);
       lo[sl - 1u] = std::min(lo[sl - 1u], x);
       hi[sl - 1u] = std::max(hi[sl - 1u], x);
+    }
+  }
+  // Pass 3, only when some bucket holds different values: gather those buckets.
+  std::vector<std::vector<double>> gathered(slots);
+  bool any = false;
+  for (std::size_t k = 0; k < slots; ++k) {
+    if (lo[k] == hi[k]) {
+      slot_of[slot_bucket[k]] = 0;
+    } else {
+      gathered[k].resize(hist[slot_bucket[k]]);
+      any = true;
+    }
+  }
+  if (any) {
+    std::vector<std::size_t> fill(slots, 0);
+    for (double x : values) {
+      const std::uint8_t sl = slot_of[order_key(x) >> shift];
+      if (sl != 0) gathered[sl - 1u][fill[sl - 1u]++] = x;
     }
   }
   // Ranks ascend, so within a slot the local ranks ascend too: select them in one sweep.
@@ -89,6 +120,66 @@ void select_ranks(std::span<const double> values, std::span<const std::size_t> r
     out[i] = g[rank_local[i]];
     done_upto[k] = rank_local[i];
   }
+}
+
+// out[i] = base + sign · bin(v[i]) with the cut count fixed at compile time and the cuts in a
+// local array: the byte stores cannot alias them, so the loop stays branch-free and vectorizes.
+template <int NC, bool Left>
+void bin_kernel(const double* cuts, std::span<const double> v, int base, int sign,
+                std::span<std::uint8_t> out) noexcept {
+  double c[NC];
+  for (int k = 0; k < NC; ++k) c[k] = cuts[k];
+  const std::size_t n = v.size();
+  const double* in = v.data();
+  std::uint8_t* o = out.data();
+  std::size_t i = 0;
+#if defined(__SSE2__)
+  // Two customers per step with SSE2 (in every x86-64): compare masks are −1, so subtracting
+  // them counts the cuts passed.
+  __m128d cv[NC];
+  for (int k = 0; k < NC; ++k) cv[k] = _mm_set1_pd(c[k]);
+  for (; i + 2 <= n; i += 2) {
+    const __m128d x = _mm_loadu_pd(in + i);
+    __m128i acc = _mm_setzero_si128();
+    for (int k = 0; k < NC; ++k) {
+      const __m128d m = Left ? _mm_cmpge_pd(x, cv[k]) : _mm_cmpgt_pd(x, cv[k]);
+      acc = _mm_sub_epi64(acc, _mm_castpd_si128(m));
+    }
+    const auto b0 = static_cast<int>(_mm_cvtsi128_si64(acc));
+    const auto b1 = static_cast<int>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(acc, acc)));
+    o[i] = static_cast<std::uint8_t>(base + sign * (1 + b0));
+    o[i + 1] = static_cast<std::uint8_t>(base + sign * (1 + b1));
+  }
+#endif
+  for (; i < n; ++i) {
+    const double x = in[i];
+    int b = 1;
+    for (int k = 0; k < NC; ++k) b += Left ? static_cast<int>(x >= c[k]) : static_cast<int>(x > c[k]);
+    o[i] = static_cast<std::uint8_t>(base + sign * b);
+  }
+}
+
+template <bool Left>
+void bin_dispatch(const double* c, std::size_t nc, std::span<const double> v, int base, int sign,
+                  std::span<std::uint8_t> out) noexcept {
+  switch (nc) {
+    case 1: bin_kernel<1, Left>(c, v, base, sign, out); break;
+    case 2: bin_kernel<2, Left>(c, v, base, sign, out); break;
+    case 3: bin_kernel<3, Left>(c, v, base, sign, out); break;
+    case 4: bin_kernel<4, Left>(c, v, base, sign, out); break;
+    case 5: bin_kernel<5, Left>(c, v, base, sign, out); break;
+    case 6: bin_kernel<6, Left>(c, v, base, sign, out); break;
+    case 7: bin_kernel<7, Left>(c, v, base, sign, out); break;
+    default: bin_kernel<8, Left>(c, v, base, sign, out); break;
+  }
+}
+
+void bin_column(const metric_cuts& mc, std::span<const double> v, int base, int sign,
+                std::span<std::uint8_t> out) {
+  if (mc.cuts.empty() || mc.cuts.size() > 8)
+    throw invalid_argument_error("rfm::apply", "cuts", std::to_string(mc.cuts.size()), "need 1..8 cut points");
+  if (mc.left_closed) bin_dispatch<true>(mc.cuts.data(), mc.cuts.size(), v, base, sign, out);
+  else bin_dispatch<false>(mc.cuts.data(), mc.cuts.size(), v, base, sign, out);
 }
 
 void check_sizes(std::span<const double> r, std::span<const double> f, std::span<const double> m,
@@ -323,12 +414,9 @@ void apply(const thresholds& t, std::span<const double> recency, std::span<const
   if (out.r.size() != recency.size() || out.f.size() != recency.size() || out.m.size() != recency.size())
     throw invalid_argument_error("rfm::apply", "out", std::to_string(out.r.size()),
                                  "score columns must have one entry per customer");
-  const std::size_t n = recency.size();
-  const int top = t.bins + 1;
-  // One metric per loop: the cut list stays in registers and the loop has no branches.
-  for (std::size_t i = 0; i < n; ++i) out.r[i] = static_cast<std::uint8_t>(top - t.recency.bin(recency[i]));
-  for (std::size_t i = 0; i < n; ++i) out.f[i] = static_cast<std::uint8_t>(t.frequency.bin(frequency[i]));
-  for (std::size_t i = 0; i < n; ++i) out.m[i] = static_cast<std::uint8_t>(t.monetary.bin(monetary[i]));
+  bin_column(t.recency, recency, t.bins + 1, -1, out.r);
+  bin_column(t.frequency, frequency, 0, 1, out.f);
+  bin_column(t.monetary, monetary, 0, 1, out.m);
 }
 
 thresholds score(std::span<const double> recency, std::span<const double> frequency,
