@@ -401,6 +401,12 @@ TEST_CASE("bad input is refused with a clear error", "[rfm][error]") {
   CHECK_THROWS_MATCHES(fit_thresholds(none, none, none, binning_options{}), data_error,
                        Catch::Matchers::Predicate<data_error>([](auto& e) { return e.code() == errc::empty_input; }));
   CHECK_THROWS_AS(compute_metrics(transaction_log{}, metrics_options{}), data_error);
+  CHECK_THROWS_WITH(read_customer_table_from_string("customer_id,recency_days,number_of_orders,revenue\n",
+                                                    "e.csv", customer_columns{}),
+                    Contains("[patron.empty_input] e.csv"));
+  std::vector<std::uint8_t> none8;
+  const thresholds fitted = fit_thresholds(counts, counts, counts, binning_options{});
+  CHECK_NOTHROW(apply(fitted, none, none, none, {none8, none8, none8}));  // zero customers: nothing to do
 
   // NaN and negative monetary in a customer table.
   const std::vector<double> r = {1, 2}, f = {1, 2};

@@ -2,8 +2,15 @@
 // Pareto / 80-20 figures, ABC tiers, Lorenz curve and Gini, service-level tables.
 #include <catch2/catch.hpp>
 
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <map>
+#include <string>
 #include <vector>
+
+#include <sys/wait.h>
 
 #include "patron/data/read.hpp"
 #include "patron/error.hpp"
@@ -113,3 +120,32 @@ TEST_CASE("service levels as data", "[tiers][unit]") {
   CHECK(s.levels[0].note == "4h response");
   CHECK_THROWS_WITH(service_table::from_csv("tier,service\n", "svc.csv"), Contains("svc.csv:1"));
 }
+
+#ifdef PATRON_TEST_CLI
+TEST_CASE("patron tiers: CSV ranked by value and the 80-20 figures", "[tiers][cli]") {
+  const std::string out = std::string(PATRON_TEST_BINARY_DIR) + "/tiers_cli_out.csv";
+  const std::string fig = std::string(PATRON_TEST_BINARY_DIR) + "/tiers_cli_fig.txt";
+  const std::string base = std::string(PATRON_TEST_CLI) + " tiers --input " +
+                           patron_test::data_file("rfm_data_orders.csv") +
+                           " --customer customer_id --date order_date --amount revenue";
+  REQUIRE(std::system((base + " --output " + out + " > " + fig).c_str()) == 0);
+  std::ifstream in(out);
+  std::string header, first;
+  std::getline(in, header);
+  std::getline(in, first);
+  CHECK(header == "customer_id,value,cumulative_share,tier");
+  CHECK(first.substr(first.size() - 2) == ",A");  // the largest customer is in tier A
+  std::size_t rows = 1;
+  for (std::string line; std::getline(in, line);) ++rows;
+  CHECK(rows == 995);  // data README: 995 customers
+  std::ifstream f(fig);
+  const std::string figures((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  CHECK(figures.find("995 customers") != std::string::npos);
+  CHECK(figures.find("Gini coefficient") != std::string::npos);
+  // Bad cut shares are a usage error (exit 2).
+  const int rc = std::system((base + " --cuts 0.9,0.8 --output " + out + " 2>/dev/null").c_str());
+  CHECK(WEXITSTATUS(rc) == 2);
+  std::remove(out.c_str());
+  std::remove(fig.c_str());
+}
+#endif

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // `patron rfm`: RFM metrics, scores and named segments per customer as CSV; a segment summary.
+#include <algorithm>
 #include <iomanip>
 #include <iostream>
 #include <memory>
@@ -44,11 +45,24 @@ std::vector<double> parse_cuts(const std::string& text, const char* field) {
   return v;
 }
 
+// Terminal columns of a UTF-8 label: CJK (3-byte sequences here) take two, ASCII one.
+std::size_t display_width(const std::string& s) {
+  std::size_t w = 0;
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const std::size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    w += len >= 3 ? 2 : 1;
+    i += len;
+  }
+  return w;
+}
+
 void print_summary_text(std::ostream& os, const std::vector<rfm::segment_stat>& st) {
   os << "segment                      customers   share     total_monetary  mean_monetary  mean_recency  mean_frequency\n";
   for (const auto& s : st) {
     if (s.count == 0) continue;
-    os << std::left << std::setw(28) << s.name << std::right << std::setw(10) << s.count << std::fixed
+    os << s.name << std::string(28 - std::min<std::size_t>(27, display_width(s.name)), ' ')
+       << std::setw(10) << s.count << std::fixed
        << std::setprecision(1) << std::setw(7) << 100 * s.share << "%" << std::setprecision(2)
        << std::setw(19) << s.total_monetary << std::setw(15) << s.mean_monetary << std::setprecision(1)
        << std::setw(14) << s.mean_recency << std::setprecision(2) << std::setw(16) << s.mean_frequency
