@@ -142,6 +142,13 @@ TEST_CASE("patron tiers: CSV ranked by value and the 80-20 figures", "[tiers][cl
   const std::string figures((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
   CHECK(figures.find("995 customers") != std::string::npos);
   CHECK(figures.find("Gini coefficient") != std::string::npos);
+  // A customer table ranked by one value column: rfm_customers.csv has 39,999 customers.
+  REQUIRE(std::system((std::string(PATRON_TEST_CLI) + " tiers --input " + patron_test::data_file("rfm_customers.csv") +
+                       " --value revenue --output " + out + " > " + fig).c_str()) == 0);
+  std::ifstream in2(out);
+  std::size_t rows2 = 0;
+  for (std::string line; std::getline(in2, line);) ++rows2;
+  CHECK(rows2 == 40000);
   // Bad cut shares are a usage error (exit 2).
   const int rc = std::system((base + " --cuts 0.9,0.8 --output " + out + " 2>/dev/null").c_str());
   CHECK(WEXITSTATUS(rc) == 2);

@@ -15,7 +15,7 @@ namespace {
 
 struct tiers_args {
   rfm_input_args in;
-  std::string cuts = "0.8,0.95", names = "A,B,C", output;
+  std::string cuts = "0.8,0.95", names = "A,B,C", output, value;
   double share = 0.8;
 };
 
@@ -47,7 +47,14 @@ void run_tiers(const tiers_args& a) {
   if (!(a.share > 0 && a.share <= 1))
     throw invalid_argument_error("patron tiers", "--share", format_double(a.share), "must be in (0, 1]");
 
-  const rfm::rfm_table t = load_rfm_input(a.in);
+  rfm_input_args in = a.in;
+  if (!a.value.empty()) {
+    // One value column of a customer table (spend, or predicted CLV from `patron score`): the
+    // customer-table reader takes it for all three metric columns.
+    in.level = "customer";
+    in.recency = in.frequency = in.monetary = a.value;
+  }
+  const rfm::rfm_table t = load_rfm_input(in);
   const value::pareto_analysis p = value::pareto(t.monetary);
   std::vector<std::uint8_t> tier(t.size());
   value::abc_tiers(p, cuts, tier);
@@ -93,6 +100,8 @@ void add_tiers_command(CLI::App& app) {
       "Pareto / 80-20 analysis and ABC value tiers. Writes CSV customer_id,value,cumulative_share,"
       "tier (largest value first) and prints the 80-20 figures (stderr, or stdout with --output)");
   add_rfm_input_options(cmd, args->in);
+  cmd->add_option("--value", args->value,
+                  "Rank a customer table by this column (e.g. predicted CLV) instead of order spend");
   cmd->add_option("--cuts", args->cuts, "Cumulative value shares closing each tier but the last")->capture_default_str();
   cmd->add_option("--names", args->names, "Tier names (one more than --cuts)")->capture_default_str();
   cmd->add_option("--share", args->share, "Report how many customers bring this share of value")->capture_default_str();
