@@ -26,4 +26,7 @@
 #include "patron/models/clv.hpp"
 #include "patron/models/model_io.hpp"
 
+#include "patron/rfm.hpp"
+#include "patron/value/tiers.hpp"
+
 #endif  // PATRON_PATRON_HPP

@@ -49,6 +49,8 @@ void add_summarize_command(CLI::App& app);
 void add_demo_command(CLI::App& app);
 void add_fit_command(CLI::App& app);
 void add_score_command(CLI::App& app);
+void add_rfm_command(CLI::App& app);
+void add_tiers_command(CLI::App& app);
 
 }  // namespace patron::cli
 
