@@ -12,5 +12,8 @@
 #include "patron/data/read.hpp"
 #include "patron/data/summary.hpp"
 #include "patron/data/summary_io.hpp"
+#include "patron/data/table_io.hpp"
+
+#include "patron/segment.hpp"
 
 #endif  // PATRON_PATRON_HPP

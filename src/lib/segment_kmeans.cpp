@@ -91,35 +91,121 @@ inline double sqdist(const double* a, const double* b, std::size_t d) {
 // (x[j * n + i]). For a compile-time d the inner loop over points is straight-line code the
 // compiler vectorises; the labels ride along as doubles so compare and select stay one width.
 // The per-point sum runs over features in order, exactly as sqdist() does.
+// sums[c·d + j] += Σ_{t: label t = c} x[j·n + t] for one block, labels given as doubles. For a
+// compile-time d and few clusters: masked vector sums per cluster, eight points per step in
+// 2·D independent accumulators (no scatter, no store-to-load chains, short add chains);
+// otherwise a scalar scatter.
+template <int D>
+[[gnu::always_inline]] inline void add_by_label(const double* __restrict x, std::size_t n,
+                                                std::size_t d, std::size_t count,
+                                                const double* __restrict labd, std::size_t k,
+                                                double* __restrict sums) {
+  std::size_t done = 0;
+  if constexpr (D > 0) {
+    if (k <= 32) {
+      using v4d = double __attribute__((vector_size(32)));
+      const std::size_t full = count / 8 * 8;
+      const v4d zero = {0.0, 0.0, 0.0, 0.0};
+      for (std::size_t c = 0; c < k; ++c) {
+        const double cd = static_cast<double>(c);
+        v4d acc_a[D], acc_b[D];
+        for (int j = 0; j < D; ++j) acc_a[j] = acc_b[j] = zero;
+        for (std::size_t t = 0; t < full; t += 8) {
+          v4d la, lb;
+          std::memcpy(&la, labd + t, sizeof la);
+          std::memcpy(&lb, labd + t + 4, sizeof lb);
+          const auto ma = la == cd;
+          const auto mb = lb == cd;
+          for (int j = 0; j < D; ++j) {
+            v4d xa, xb;
+            std::memcpy(&xa, x + static_cast<std::size_t>(j) * n + t, sizeof xa);
+            std::memcpy(&xb, x + static_cast<std::size_t>(j) * n + t + 4, sizeof xb);
+            acc_a[j] += ma ? xa : zero;
+            acc_b[j] += mb ? xb : zero;
+          }
+        }
+        for (int j = 0; j < D; ++j) {
+          const v4d v = acc_a[j] + acc_b[j];
+          sums[c * d + static_cast<std::size_t>(j)] += (v[0] + v[1]) + (v[2] + v[3]);
+        }
+      }
+      done = full;
+    }
+  }
+  for (std::size_t j = 0; j < d; ++j)
+    for (std::size_t t = done; t < count; ++t)
+      sums[static_cast<std::size_t>(labd[t]) * d + j] += x[j * n + t];
+}
+
 template <int D>
 [[gnu::always_inline]] inline void nearest_block_impl(const double* __restrict x, std::size_t n,
                                                       std::size_t d_runtime, std::size_t count,
                                                       const double* __restrict c, std::size_t k,
                                                       double* __restrict best,
-                                                      std::int32_t* __restrict label) {
+                                                      std::int32_t* __restrict label,
+                                                      double* __restrict sums) {
   const std::size_t d = D > 0 ? static_cast<std::size_t>(D) : d_runtime;
   alignas(64) double lab[block_size];
-  for (std::size_t i = 0; i < count; ++i) {
-    best[i] = inf;
-    lab[i] = 0.0;
-  }
   if constexpr (D > 0) {
-    for (std::size_t cc = 0; cc < k; ++cc) {
-      double cv[D];
-      for (int j = 0; j < D; ++j) cv[j] = c[cc * d + static_cast<std::size_t>(j)];
-      const double cl = static_cast<double>(cc);
-      for (std::size_t i = 0; i < count; ++i) {
-        double s = 0.0;
+    // Eight points at a time in registers, as two independent groups of four (two dependency
+    // chains hide the compare/blend latency): their D coordinates are loaded once and compared
+    // with every centroid. GCC vector extensions lower to AVX2 or to pairs of SSE2 operations.
+    using v4d = double __attribute__((vector_size(32)));
+    std::size_t i = 0;
+    for (; i + 8 <= count; i += 8) {
+      v4d xa[D], xb[D];
+      for (int j = 0; j < D; ++j) {
+        // One cache line of each column per 8 points; fetch the line 16 groups ahead.
+        __builtin_prefetch(x + static_cast<std::size_t>(j) * n + i + 128);
+        std::memcpy(&xa[j], x + static_cast<std::size_t>(j) * n + i, sizeof(v4d));
+        std::memcpy(&xb[j], x + static_cast<std::size_t>(j) * n + i + 4, sizeof(v4d));
+      }
+      v4d ba = {inf, inf, inf, inf}, bb = ba;
+      v4d la = {0.0, 0.0, 0.0, 0.0}, lb = la, cv = la;
+      const v4d one = {1.0, 1.0, 1.0, 1.0};
+      for (std::size_t cc = 0; cc < k; ++cc, cv += one) {
+        const double* cj = c + cc * d;
+        v4d sa = {0.0, 0.0, 0.0, 0.0}, sb = sa;
         for (int j = 0; j < D; ++j) {
-          const double t = x[static_cast<std::size_t>(j) * n + i] - cv[j];
-          s += t * t;
+          const v4d ta = xa[j] - cj[j];
+          const v4d tb = xb[j] - cj[j];
+          sa += ta * ta;
+          sb += tb * tb;
         }
-        const bool lt = s < best[i];
-        best[i] = lt ? s : best[i];
-        lab[i] = lt ? cl : lab[i];
+        const auto lta = sa < ba;
+        const auto ltb = sb < bb;
+        ba = lta ? sa : ba;
+        bb = ltb ? sb : bb;
+        la = lta ? cv : la;
+        lb = ltb ? cv : lb;
+      }
+      std::memcpy(best + i, &ba, sizeof(v4d));
+      std::memcpy(best + i + 4, &bb, sizeof(v4d));
+      std::memcpy(lab + i, &la, sizeof(v4d));
+      std::memcpy(lab + i + 4, &lb, sizeof(v4d));
+    }
+    for (std::size_t t = i; t < count; ++t) {
+      best[t] = inf;
+      lab[t] = 0.0;
+    }
+    for (; i < count; ++i) {  // the last 1-7 points
+      for (std::size_t cc = 0; cc < k; ++cc) {
+        double sum = 0.0;
+        for (int j = 0; j < D; ++j) {
+          const double t = x[static_cast<std::size_t>(j) * n + i] - c[cc * d + static_cast<std::size_t>(j)];
+          sum += t * t;
+        }
+        if (sum < best[i]) {
+          best[i] = sum;
+          lab[i] = static_cast<double>(cc);
+        }
       }
     }
   } else {
+    for (std::size_t i = 0; i < count; ++i) {
+      best[i] = inf;
+      lab[i] = 0.0;
+    }
     alignas(64) double dist[block_size];
     for (std::size_t cc = 0; cc < k; ++cc) {
       for (std::size_t i = 0; i < count; ++i) dist[i] = 0.0;
@@ -140,25 +226,30 @@ template <int D>
     }
   }
   for (std::size_t i = 0; i < count; ++i) label[i] = static_cast<std::int32_t>(lab[i]);
+  if (sums != nullptr) add_by_label<D>(x, n, d, count, lab, k, sums);
 }
 
+// Nearest centroid of each point of a block; with `sums`, also adds each point (unweighted)
+// into its cluster's coordinate sums.
 using nearest_block_fn = void (*)(const double*, std::size_t, std::size_t, std::size_t,
-                                  const double*, std::size_t, double*, std::int32_t*);
+                                  const double*, std::size_t, double*, std::int32_t*, double*);
 
 // Two builds of each kernel: baseline x86-64 (SSE2) and AVX2, chosen once at run time, so the
 // installed library runs on any x86-64 (ARCHITECTURE.md). No FMA: both give identical bits.
 template <int D>
 void nearest_block_base(const double* x, std::size_t n, std::size_t d, std::size_t count,
-                        const double* c, std::size_t k, double* best, std::int32_t* label) {
-  nearest_block_impl<D>(x, n, d, count, c, k, best, label);
+                        const double* c, std::size_t k, double* best, std::int32_t* label,
+                        double* sums) {
+  nearest_block_impl<D>(x, n, d, count, c, k, best, label, sums);
 }
 
 #if defined(__x86_64__) && defined(__GNUC__)
 template <int D>
 [[gnu::target("avx2")]] void nearest_block_avx2(const double* x, std::size_t n, std::size_t d,
                                                 std::size_t count, const double* c, std::size_t k,
-                                                double* best, std::int32_t* label) {
-  nearest_block_impl<D>(x, n, d, count, c, k, best, label);
+                                                double* best, std::int32_t* label,
+                                                double* sums) {
+  nearest_block_impl<D>(x, n, d, count, c, k, best, label, sums);
 }
 #endif
 
@@ -234,8 +325,9 @@ inline void accumulate(const dataset& ds, std::size_t i, std::int32_t a, double 
 
 // Full assignment of every point (Lloyd's E-step) plus the sums for the M-step.
 // Writes labels and squared distances; counts label changes against the labels passed in.
-void lloyd_assign(const dataset& ds, const row_matrix& centroids, std::vector<std::int32_t>& labels,
-                  std::vector<double>& dist2, partials& p, reduced& r) {
+void lloyd_assign(const dataset& ds, const row_matrix& centroids, std::span<std::int32_t> labels,
+                  std::span<double> dist2, partials& p, reduced& r) {
+  const bool keep_d2 = !dist2.empty();
   const std::size_t k = static_cast<std::size_t>(centroids.rows());
   const std::size_t chunk = chunk_size(k, ds.d);
   const std::size_t chunks = chunk_count(ds.n, chunk);
@@ -251,17 +343,37 @@ void lloyd_assign(const dataset& ds, const row_matrix& centroids, std::vector<st
     double changed = 0.0;
     for (std::size_t bb = b; bb < e; bb += block_size) {
       const std::size_t count = std::min(block_size, e - bb);
-      kernel(ds.cols.data() + bb, ds.n, ds.d, count, c, k, best, lab);
+      kernel(ds.cols.data() + bb, ds.n, ds.d, count, c, k, best, lab,
+             ds.w.empty() ? q : nullptr);
+      std::size_t moved = 0;
       for (std::size_t t = 0; t < count; ++t) {
-        const std::size_t i = bb + t;
-        if (labels[i] != lab[t]) changed += 1.0;
-        labels[i] = lab[t];
-        dist2[i] = best[t];
-        const double wi = ds.weight(i);
-        double* sum = q + static_cast<std::size_t>(lab[t]) * ds.d;
-        for (std::size_t j = 0; j < ds.d; ++j) sum[j] += wi * ds.cols[j * ds.n + i];
-        q[k * ds.d + static_cast<std::size_t>(lab[t])] += wi;
-        q[k * ds.d + k] += wi * best[t];
+        moved += labels[bb + t] != lab[t] ? 1 : 0;
+        labels[bb + t] = lab[t];
+        if (keep_d2) dist2[bb + t] = best[t];
+      }
+      changed += static_cast<double>(moved);
+      // Sums one feature at a time (the block's column is in L1); four inertia partials
+      // break the add chain. The order is fixed, so the result is too.
+      double* wsum = q + k * ds.d;
+      if (ds.w.empty()) {
+        for (std::size_t t = 0; t < count; ++t) wsum[static_cast<std::size_t>(lab[t])] += 1.0;
+        double acc[4] = {0.0, 0.0, 0.0, 0.0};
+        std::size_t t = 0;
+        for (; t + 4 <= count; t += 4)
+          for (std::size_t u = 0; u < 4; ++u) acc[u] += best[t + u];
+        for (; t < count; ++t) acc[0] += best[t];
+        q[k * ds.d + k] += (acc[0] + acc[1]) + (acc[2] + acc[3]);
+      } else {
+        const double* w = ds.w.data() + bb;
+        for (std::size_t j = 0; j < ds.d; ++j) {
+          const double* xj = ds.cols.data() + j * ds.n + bb;
+          for (std::size_t t = 0; t < count; ++t)
+            q[static_cast<std::size_t>(lab[t]) * ds.d + j] += w[t] * xj[t];
+        }
+        for (std::size_t t = 0; t < count; ++t) wsum[static_cast<std::size_t>(lab[t])] += w[t];
+        double acc = 0.0;
+        for (std::size_t t = 0; t < count; ++t) acc += w[t] * best[t];
+        q[k * ds.d + k] += acc;
       }
     }
     q[k * ds.d + k + 1] = changed;
@@ -793,6 +905,11 @@ double assign(const Eigen::Ref<const row_matrix>& points,
 
 struct lloyd_iteration::impl {
   dataset ds;
+  std::vector<std::int32_t> labels;
+  std::vector<double> dist2;
+  partials p;
+  reduced r;
+  std::vector<double> shifts;
 };
 
 lloyd_iteration::lloyd_iteration(const Eigen::Ref<const row_matrix>& points,
@@ -809,23 +926,21 @@ lloyd_iteration::lloyd_iteration(lloyd_iteration&&) noexcept = default;
 lloyd_iteration& lloyd_iteration::operator=(lloyd_iteration&&) noexcept = default;
 
 double lloyd_iteration::step(row_matrix& centroids, std::span<std::int32_t> labels) {
-  const dataset& ds = impl_->ds;
+  impl& m = *impl_;
+  const dataset& ds = m.ds;
   if (labels.size() != ds.n || static_cast<std::size_t>(centroids.cols()) != ds.d ||
       centroids.rows() < 1)
     throw invalid_argument_error("lloyd_iteration::step", "labels.size()",
                                  std::to_string(labels.size()),
                                  "need one label per point and k >= 1 centroids of " +
                                      std::to_string(ds.d) + " columns");
-  std::vector<std::int32_t> lab(labels.begin(), labels.end());
-  std::vector<double> dist2(ds.n);
-  partials p;
-  reduced r;
-  lloyd_assign(ds, centroids, lab, dist2, p, r);
+  // No distances kept and the caller's labels used in place: nothing per point but the
+  // assignment itself (the keep policy never needs distances).
+  lloyd_assign(ds, centroids, labels, {}, m.p, m.r);
   bool moved = false;
-  std::vector<double> shifts;
-  update_centroids(ds, centroids, r, lab, dist2, empty_cluster_policy::keep, moved, shifts);
-  std::copy(lab.begin(), lab.end(), labels.begin());
-  return r.inertia;
+  update_centroids(ds, centroids, m.r, m.labels, m.dist2, empty_cluster_policy::keep, moved,
+                   m.shifts);
+  return m.r.inertia;
 }
 
 kmeans_result minibatch_kmeans(const Eigen::Ref<const row_matrix>& points,
