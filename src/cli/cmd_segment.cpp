@@ -20,7 +20,7 @@ namespace sg = patron::segment;
 
 struct segment_args {
   std::string input, features, id, transform = "standard", log1p, k_range, output, model_out,
-      model_in, algorithm = "hamerly";
+      model_in, algorithm = "auto";
   std::size_t k = 4, n_init = 10, max_iter = 300, batch_size = 1024;
   std::uint64_t seed = 0;
 };
@@ -117,9 +117,11 @@ void run_segment(const segment_args& a) {
   const bool mini = a.algorithm == "minibatch";
   if (a.algorithm == "lloyd")
     o.algorithm = sg::kmeans_algorithm::lloyd;
-  else if (a.algorithm != "hamerly" && !mini)
+  else if (a.algorithm == "hamerly")
+    o.algorithm = sg::kmeans_algorithm::hamerly;
+  else if (a.algorithm != "auto" && !mini)
     throw invalid_argument_error("segment", "--algorithm", a.algorithm,
-                                 "expected hamerly, lloyd or minibatch");
+                                 "expected auto, lloyd, hamerly or minibatch");
   sg::minibatch_options mb;
   mb.batch_size = a.batch_size;
   const auto fit = [&](std::size_t k) {
@@ -206,7 +208,7 @@ void add_segment_command(CLI::App& app) {
   cmd->add_option("--max-iter", args->max_iter, "Iterations per run")->capture_default_str();
   cmd->add_option("--seed", args->seed, "Random seed (results are reproducible for a seed)")
       ->capture_default_str();
-  cmd->add_option("--algorithm", args->algorithm, "hamerly, lloyd or minibatch")->capture_default_str();
+  cmd->add_option("--algorithm", args->algorithm, "auto (Lloyd for <= 8 features, else Hamerly), lloyd, hamerly or minibatch")->capture_default_str();
   cmd->add_option("--batch-size", args->batch_size, "Mini-batch size")->capture_default_str();
   cmd->add_option("--output", args->output,
                   "Write customer_id,cluster,distance here ('-' = stdout; the report then goes "

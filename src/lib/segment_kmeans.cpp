@@ -862,7 +862,9 @@ kmeans_result kmeans(const Eigen::Ref<const row_matrix>& points, const kmeans_op
     cur.centroids = options.init == seeding::given
                         ? options.initial_centroids
                         : seed_centroids(ds, options, g, cur.evaluations);
-    if (options.algorithm == kmeans_algorithm::lloyd)
+    const bool lloyd = options.algorithm == kmeans_algorithm::lloyd ||
+                       (options.algorithm == kmeans_algorithm::automatic && d <= 8);
+    if (lloyd)
       run_lloyd(ds, options, tol_abs, cur);
     else
       run_hamerly(ds, options, tol_abs, cur);
