@@ -165,8 +165,11 @@ template <int D>
       const v4d one = {1.0, 1.0, 1.0, 1.0};
       for (std::size_t cc = 0; cc < k; ++cc, cv += one) {
         const double* cj = c + cc * d;
-        v4d sa = {0.0, 0.0, 0.0, 0.0}, sb = sa;
-        for (int j = 0; j < D; ++j) {
+        // Starting from the first square instead of 0 + square saves an add and is exact
+        // (t² ≥ +0), so the bits still match sqdist().
+        v4d sa = (xa[0] - cj[0]) * (xa[0] - cj[0]);
+        v4d sb = (xb[0] - cj[0]) * (xb[0] - cj[0]);
+        for (int j = 1; j < D; ++j) {
           const v4d ta = xa[j] - cj[j];
           const v4d tb = xb[j] - cj[j];
           sa += ta * ta;

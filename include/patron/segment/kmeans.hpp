@@ -46,7 +46,8 @@ enum class kmeans_algorithm {
 /// What happens when a cluster loses all its (weighted) points during an iteration.
 enum class empty_cluster_policy {
   /// The empty cluster takes the point farthest from its own centroid (lowest index on ties;
-  /// several empty clusters take the farthest points in turn). Inertia still never increases.
+  /// several empty clusters take the farthest points in turn; a point that would empty its own
+  /// cluster, or sits exactly on its centroid, is not taken). Inertia still never increases.
   relocate_farthest,
   /// The centroid stays where it was; the cluster may end empty (size 0 in the result).
   keep,
@@ -105,7 +106,9 @@ struct kmeans_result {
 ///
 /// Deterministic for a given seed and independent of the OpenMP thread count: every sum is
 /// taken over fixed chunks of 4096 points and reduced in chunk order.
-/// Complexity O(n_init · iterations · n · k · d) for Lloyd; Hamerly is usually far cheaper.
+/// Complexity O(n_init · iterations · n · k · d) for Lloyd; Hamerly skips most of the distances
+/// once centroids settle (see kmeans_algorithm::automatic for which wins when). One fit keeps
+/// a structure-of-arrays copy of the points (n·d doubles) and O(n) per-point state.
 /// Throws invalid_argument_error for bad options, k > n, or k greater than the number of
 /// distinct points with positive weight (k-means++ and random seeding detect this exactly:
 /// "k = 5: only 3 distinct points"); numeric_error for a non-finite value or
