@@ -251,6 +251,42 @@ TEST_CASE("k = n gives zero inertia, duplicates are fine, too few distinct point
   CHECK_THROWS_WITH(kmeans(dup, o), Contains("more clusters than points (9)"));
 }
 
+TEST_CASE("an integer weight is the same as repeating the point", "[segment][property]") {
+  const row_matrix x = uniform(300, 2, 17);
+  std::vector<double> w(300);
+  row_matrix rep(0, 2);
+  std::vector<row_matrix::Index> rows;
+  for (std::size_t i = 0; i < 300; ++i) {
+    w[i] = static_cast<double>(1 + i % 3);
+    for (int t = 0; t < static_cast<int>(w[i]); ++t) rows.push_back(static_cast<Eigen::Index>(i));
+  }
+  rep.resize(static_cast<Eigen::Index>(rows.size()), 2);
+  for (std::size_t r = 0; r < rows.size(); ++r) rep.row(static_cast<Eigen::Index>(r)) = x.row(rows[r]);
+  kmeans_options o;
+  o.k = 4;
+  o.n_init = 1;
+  o.init = seeding::given;
+  o.initial_centroids = x.topRows(4);
+  o.tolerance = 0.0;
+  for (auto alg : {kmeans_algorithm::lloyd, kmeans_algorithm::hamerly}) {
+    o.algorithm = alg;
+    const kmeans_result a = kmeans(x, o, w);
+    const kmeans_result b = kmeans(rep, o);
+    CHECK(a.inertia == Approx(b.inertia).epsilon(1e-12));
+    CHECK(a.centroids.isApprox(b.centroids, 1e-12));
+    for (std::size_t r = 0; r < rows.size(); ++r)
+      REQUIRE(b.labels[r] == a.labels[static_cast<std::size_t>(rows[r])]);
+  }
+  // Mini-batch accepts weights too and lands near the full solution on clear clusters.
+  const row_matrix bl = blobs(3000, 2, 3, 5);
+  const std::vector<double> wb(3000, 2.0);
+  kmeans_options m;
+  m.k = 3;
+  const kmeans_result full = kmeans(bl, m, wb);
+  const kmeans_result mini = minibatch_kmeans(bl, m, {}, wb);
+  CHECK(same_partition(mini.labels, full.labels));
+}
+
 TEST_CASE("empty clusters follow the chosen policy", "[segment][property]") {
   // Hand: starting centroids 0 and 100 on points 0, 1, 2, 3: nothing is near 100.
   row_matrix x(4, 1);

@@ -199,7 +199,7 @@ void add_segment_command(CLI::App& app) {
   cmd->add_option("--features", args->features, "Columns to cluster on: COL[,COL...]");
   cmd->add_option("--id", args->id, "Id column (default: customer_id, id, customer, or the first)");
   cmd->add_option("--transform", args->transform,
-                  "Steps: log1p (all features) and one of standard, robust, none")
+                  "Steps: log1p (all features) and one scaling: standard, robust or none (no scaling step = none)")
       ->capture_default_str();
   cmd->add_option("--log1p", args->log1p, "Apply log1p to these columns only: COL[,COL...]");
   auto* k = cmd->add_option("--k", args->k, "Number of clusters")->capture_default_str();
