@@ -4,10 +4,14 @@
 //
 // Baseline, scikit-learn 1.2.1 (Debian 12 python3-sklearn, numpy 1.24.2), same shape (uniform
 // data, 1M × 5, k = 8), KMeans(algorithm="lloyd", tol=0), OMP_NUM_THREADS=1, measured with
-// tests/reference/segment_reference.py on this machine on 2026-11-23: one Lloyd iteration
-// takes 26.1–28.5 ms, median 26.2 ms = 26.2 ns per point (a 21-iteration fit minus a
-// 1-iteration fit, over 20). The goal is at least 3× faster per iteration single-threaded,
-// i.e. under 8.7 ns per point.
+// tests/reference/segment_reference.py on this machine (2 vCPU AMD EPYC, shared) on 2026-11-23:
+// one Lloyd iteration = (21-iteration fit − 1-iteration fit) / 20.
+//   quiet machine (load ≈ 2):   sklearn 26.1–28.5 ms, median 26.2 ns/point (wall);
+//                               BM_lloyd_iteration/1 8.6 ns/point → 3.0× faster.
+//   loaded machine (load ≈ 11): sklearn median 29.8 ns/point (CPU time);
+//                               BM_lloyd_iteration/1 11.8 ns/point (CPU time) → 2.5×.
+// The goal is at least 3× faster per iteration single-threaded. Whole fits (k-means++ and
+// Lloyd to convergence, n_init = 1): sklearn 6.7–18.6 s wall for 53–169 iterations under load.
 //
 // Run: bench_segment --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 // ns_per_point is time per point per Lloyd iteration (wall clock).
