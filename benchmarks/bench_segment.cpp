@@ -15,11 +15,11 @@
 //
 // Run: bench_segment --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 // ns_per_point is time per point per Lloyd iteration (wall clock).
+#include <benchmark/benchmark.h>
+
 #include <cstdint>
 #include <random>
 #include <vector>
-
-#include <benchmark/benchmark.h>
 
 #ifdef _OPENMP
 #  include <omp.h>
@@ -38,7 +38,8 @@ const sg::row_matrix& points() {
     std::mt19937_64 g(42);
     sg::row_matrix m(static_cast<Eigen::Index>(n_points), static_cast<Eigen::Index>(n_features));
     for (Eigen::Index i = 0; i < m.rows(); ++i)
-      for (Eigen::Index j = 0; j < m.cols(); ++j) m(i, j) = static_cast<double>(g() >> 11) * 0x1.0p-53;
+      for (Eigen::Index j = 0; j < m.cols(); ++j)
+        m(i, j) = static_cast<double>(g() >> 11) * 0x1.0p-53;
     return m;
   }();
   return x;
@@ -72,9 +73,9 @@ void BM_lloyd_iteration(benchmark::State& state) {
     inertia = lloyd.step(c, labels);
     benchmark::DoNotOptimize(inertia);
   }
-  state.counters["ns_per_point"] = benchmark::Counter(
-      static_cast<double>(state.iterations() * n_points) * 1e-9,
-      benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["ns_per_point"] =
+      benchmark::Counter(static_cast<double>(state.iterations() * n_points) * 1e-9,
+                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 BENCHMARK(BM_lloyd_iteration)->Apply(thread_args);
 

@@ -21,7 +21,8 @@ int main() {
   const std::vector<std::string> names{"recency", "frequency", "monetary"};
 
   sg::segment_model model;
-  model.transform = sg::feature_transform::fit(rfm, names, {true, true, true}, sg::scaling::standard);
+  model.transform =
+      sg::feature_transform::fit(rfm, names, {true, true, true}, sg::scaling::standard);
   const sg::row_matrix x = model.transform.apply(rfm);
   sg::kmeans_options options;
   options.k = 3;
@@ -43,6 +44,7 @@ int main() {
   std::int32_t label = 0;
   double distance = 0;
   sg::predict(loaded, newcomer, {&label, 1}, {&distance, 1});
-  std::printf("new customer -> cluster %d (%s)\n", label, loaded.cluster_names[static_cast<std::size_t>(label)].c_str());
+  std::printf("new customer -> cluster %d (%s)\n", label,
+              loaded.cluster_names[static_cast<std::size_t>(label)].c_str());
   return 0;
 }

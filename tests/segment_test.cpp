@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 // Tests of customer segmentation: feature transforms, k-means (Lloyd, Hamerly, mini-batch),
 // silhouette / Calinski–Harabasz, profiles, model files, the numeric table reader, the CLI.
+#include <sys/wait.h>
+
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -14,10 +17,6 @@
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <sys/wait.h>
-
-#include <catch2/catch.hpp>
 
 #ifdef _OPENMP
 #  include <omp.h>
@@ -44,8 +43,8 @@ row_matrix blobs(std::size_t n, std::size_t d, std::size_t k, std::uint64_t seed
   for (std::size_t i = 0; i < n; ++i)
     for (std::size_t j = 0; j < d; ++j)
       x(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) =
-          20.0 * static_cast<double>((i % k) * (j + 1) % (k + 1)) + 3.0 * static_cast<double>(i % k) +
-          noise(g);
+          20.0 * static_cast<double>((i % k) * (j + 1) % (k + 1)) +
+          3.0 * static_cast<double>(i % k) + noise(g);
   return x;
 }
 
@@ -149,7 +148,8 @@ TEST_CASE("assign and lloyd_iteration agree with a hand computation", "[segment]
   CHECK(c(0, 1) == 2.0);
 }
 
-// --- k-means: properties --------------------------------------------------------------------------
+// --- k-means: properties
+// --------------------------------------------------------------------------
 
 TEST_CASE("labels do not depend on the order of the points", "[segment][property]") {
   const row_matrix x = blobs(600, 3, 4, 7);
@@ -181,7 +181,8 @@ TEST_CASE("labels do not depend on the order of the points", "[segment][property
   og.tolerance = 0.0;
   const kmeans_result ua = kmeans(u, og), va = kmeans(v, og);
   for (Eigen::Index i = 0; i < u.rows(); ++i)
-    REQUIRE(va.labels[static_cast<std::size_t>(u.rows() - 1 - i)] == ua.labels[static_cast<std::size_t>(i)]);
+    REQUIRE(va.labels[static_cast<std::size_t>(u.rows() - 1 - i)] ==
+            ua.labels[static_cast<std::size_t>(i)]);
 }
 
 TEST_CASE("inertia never increases over Lloyd and Hamerly iterations", "[segment][property]") {
@@ -261,7 +262,8 @@ TEST_CASE("an integer weight is the same as repeating the point", "[segment][pro
     for (int t = 0; t < static_cast<int>(w[i]); ++t) rows.push_back(static_cast<Eigen::Index>(i));
   }
   rep.resize(static_cast<Eigen::Index>(rows.size()), 2);
-  for (std::size_t r = 0; r < rows.size(); ++r) rep.row(static_cast<Eigen::Index>(r)) = x.row(rows[r]);
+  for (std::size_t r = 0; r < rows.size(); ++r)
+    rep.row(static_cast<Eigen::Index>(r)) = x.row(rows[r]);
   kmeans_options o;
   o.k = 4;
   o.n_init = 1;
@@ -342,7 +344,8 @@ TEST_CASE("results are deterministic and independent of the thread count", "[seg
   CHECK(b.inertia != a.inertia);  // the seed does matter
 }
 
-TEST_CASE("mini-batch k-means gets close to full k-means on clear clusters", "[segment][property]") {
+TEST_CASE("mini-batch k-means gets close to full k-means on clear clusters",
+          "[segment][property]") {
   const row_matrix x = blobs(20000, 3, 5, 4);
   kmeans_options o;
   o.k = 5;
@@ -375,7 +378,8 @@ TEST_CASE("kmeans rejects bad input with the field named", "[segment][error]") {
   CHECK_THROWS_WITH(kmeans(x, o), Contains("n_init = 0"));
 }
 
-// --- metrics ------------------------------------------------------------------------------------------
+// --- metrics
+// ------------------------------------------------------------------------------------------
 
 TEST_CASE("silhouette and Calinski-Harabasz match hand computations", "[segment][unit]") {
   row_matrix x(4, 1);
@@ -393,7 +397,8 @@ TEST_CASE("silhouette and Calinski-Harabasz match hand computations", "[segment]
   y << 0, 1, 10;
   const std::vector<std::int32_t> ly{0, 0, 1};
   CHECK(silhouette(y, ly).score == Approx((0.9 + 8.0 / 9.0) / 3.0).epsilon(1e-14));
-  CHECK_THROWS_WITH(silhouette(x, std::vector<std::int32_t>{0, 0, 0, 0}), Contains("need 2 <= clusters"));
+  CHECK_THROWS_WITH(silhouette(x, std::vector<std::int32_t>{0, 0, 0, 0}),
+                    Contains("need 2 <= clusters"));
 }
 
 TEST_CASE("sampled silhouette is close to the exact one and says so", "[segment][property]") {
@@ -416,7 +421,8 @@ TEST_CASE("sampled silhouette is close to the exact one and says so", "[segment]
 TEST_CASE("feature transforms: z-score, robust, log1p, inverse", "[segment][unit]") {
   row_matrix x(4, 2);
   x << 1, 0, 2, 1, 3, 3, 4, 7;
-  const feature_transform z = feature_transform::fit(x, {"a", "b"}, {false, true}, scaling::standard);
+  const feature_transform z =
+      feature_transform::fit(x, {"a", "b"}, {false, true}, scaling::standard);
   // Hand: mean 2.5, population sd √1.25.
   CHECK(z.center()[0] == 2.5);
   CHECK(z.scale()[0] == Approx(std::sqrt(1.25)));
@@ -440,12 +446,13 @@ TEST_CASE("feature validation names the customer, row and column", "[segment][er
   row_matrix x(3, 2);
   x << 1, 2, 3, std::numeric_limits<double>::infinity(), 5, 6;
   const std::vector<std::string> ids{"a", "b", "c"};
-  CHECK_THROWS_WITH(feature_transform::fit(x, {"recency", "monetary"}, {}, scaling::standard, ids, "rfm.csv"),
-                    Contains("[patron.bad_number] rfm.csv:2:2: monetary = \"inf\"") &&
-                        Contains("customer b"));
+  CHECK_THROWS_WITH(
+      feature_transform::fit(x, {"recency", "monetary"}, {}, scaling::standard, ids, "rfm.csv"),
+      Contains("[patron.bad_number] rfm.csv:2:2: monetary = \"inf\"") && Contains("customer b"));
   x(1, 1) = -2;
-  CHECK_THROWS_WITH(feature_transform::fit(x, {"recency", "monetary"}, {false, true}, scaling::standard),
-                    Contains("log1p needs a value > -1"));
+  CHECK_THROWS_WITH(
+      feature_transform::fit(x, {"recency", "monetary"}, {false, true}, scaling::standard),
+      Contains("log1p needs a value > -1"));
   CHECK_THROWS_AS(parse_scaling("minmax"), invalid_argument_error);
 }
 
@@ -454,7 +461,8 @@ TEST_CASE("profiles report original units and readable names", "[segment][unit]"
   row_matrix raw(6, 3);
   raw << 2, 20, 5000, 4, 30, 7000, 3, 25, 6000, 300, 1, 20, 320, 1, 30, 310, 2, 25;
   const std::vector<std::string> names{"recency", "frequency", "monetary"};
-  const feature_transform t = feature_transform::fit(raw, names, {true, true, true}, scaling::standard);
+  const feature_transform t =
+      feature_transform::fit(raw, names, {true, true, true}, scaling::standard);
   const row_matrix scaled = t.apply(raw);
   const std::vector<std::int32_t> lab{0, 0, 0, 1, 1, 1};
   const auto p = profile_clusters(raw, scaled, lab, 2, names);
@@ -467,7 +475,8 @@ TEST_CASE("profiles report original units and readable names", "[segment][unit]"
   CHECK_THAT(p[0].name, Contains("high value") && Contains("recent") && Contains("frequent"));
   CHECK_THAT(p[1].name, Contains("low value") && Contains("lapsed") && Contains("infrequent"));
   // Equal profiles get distinct names.
-  const auto q = profile_clusters(raw, scaled, std::vector<std::int32_t>{0, 1, 0, 1, 0, 1}, 2, names);
+  const auto q =
+      profile_clusters(raw, scaled, std::vector<std::int32_t>{0, 1, 0, 1, 0, 1}, 2, names);
   CHECK(q[0].name != q[1].name);
 }
 
@@ -503,21 +512,24 @@ TEST_CASE("segment models round-trip through JSON and predict alike", "[segment]
   CHECK_THROWS_AS(segment_model_from_json("{", "m.json"), data_error);
 }
 
-// --- the numeric table reader ----------------------------------------------------------------------
+// --- the numeric table reader
+// ----------------------------------------------------------------------
 
 TEST_CASE("numeric tables: columns by name, errors with file:line:column", "[segment][unit]") {
   table_read_options o;
   o.columns = {"monetary", "Recency"};
   const numeric_table t = read_numeric_table_from_string(
-      "\xEF\xBB\xBF" "customer_id,recency,frequency,monetary\r\n\"a,1\",3,2,10.5\r\nb,+4,1,1e2\r\n", o,
-      "rfm.csv");
+      "\xEF\xBB\xBF"
+      "customer_id,recency,frequency,monetary\r\n\"a,1\",3,2,10.5\r\nb,+4,1,1e2\r\n",
+      o, "rfm.csv");
   CHECK(t.id_column == "customer_id");
   CHECK(t.ids == std::vector<std::string>{"a,1", "b"});
   CHECK(t.columns == std::vector<std::string>{"monetary", "recency"});
   CHECK(t.values == std::vector<double>{10.5, 3, 100, 4});
   CHECK(t.lines == std::vector<std::uint64_t>{2, 3});
-  CHECK_THROWS_WITH(read_numeric_table_from_string("id,recency,monetary\nx,3,\"12,50\"\n", o, "f.csv"),
-                    Contains("[patron.bad_number] f.csv:2:3: monetary = \"12,50\""));
+  CHECK_THROWS_WITH(
+      read_numeric_table_from_string("id,recency,monetary\nx,3,\"12,50\"\n", o, "f.csv"),
+      Contains("[patron.bad_number] f.csv:2:3: monetary = \"12,50\""));
   CHECK_THROWS_WITH(read_numeric_table_from_string("id,recency,monetary\nx,nan,1\n", o, "f.csv"),
                     Contains("f.csv:2:2: recency = \"nan\": not a finite number"));
   CHECK_THROWS_WITH(read_numeric_table_from_string("id,recency\nx,3\n", o, "f.csv"),
@@ -676,7 +688,8 @@ TEST_CASE("Online Retail RFM segments match scikit-learn", "[segment][reference]
   CHECK(calinski_harabasz(x, rule) == Approx(2203.956831680).margin(1e-8));
 }
 
-// --- the command line ------------------------------------------------------------------------------
+// --- the command line
+// ------------------------------------------------------------------------------
 
 #ifdef PATRON_TEST_CLI
 namespace {
@@ -726,7 +739,8 @@ TEST_CASE("patron segment: fit, k-range, saved model, exit codes", "[segment][un
   // Exit 2 for bad options, 3 for bad data (file:line:column named).
   CHECK(run_cli(base + " --k 3 --transform minmax", dir + "/segment_cli_err.txt") == 2);
   CHECK(run_cli(base + " --k 3 --k-range 2..4", dir + "/segment_cli_err.txt") == 2);
-  CHECK(run_cli("segment --input " + csv + " --features recency,nope --k 2", dir + "/segment_cli_err.txt") == 3);
+  CHECK(run_cli("segment --input " + csv + " --features recency,nope --k 2",
+                dir + "/segment_cli_err.txt") == 3);
   CHECK_THAT(slurp(dir + "/segment_cli_err.txt"), Contains("column = \"nope\": no such column"));
   CHECK(run_cli(base + " --k 100", dir + "/segment_cli_err.txt") == 2);
 }

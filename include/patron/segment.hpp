@@ -4,10 +4,10 @@
 #ifndef PATRON_SEGMENT_HPP
 #define PATRON_SEGMENT_HPP
 
-#include "patron/segment/kmeans.hpp"
 #include "patron/segment/features.hpp"
+#include "patron/segment/kmeans.hpp"
 #include "patron/segment/metrics.hpp"
-#include "patron/segment/profile.hpp"
 #include "patron/segment/model.hpp"
+#include "patron/segment/profile.hpp"
 
 #endif  // PATRON_SEGMENT_HPP

@@ -20,7 +20,7 @@ namespace sg = patron::segment;
 
 struct segment_args {
   std::string input, features, id, transform = "standard", log1p, k_range, output, model_out,
-      model_in, algorithm = "auto";
+                                   model_in, algorithm = "auto";
   std::size_t k = 4, n_init = 10, max_iter = 300, batch_size = 1024;
   std::uint64_t seed = 0;
 };
@@ -41,7 +41,8 @@ std::string fixed(double v, int digits) {
 }
 
 Eigen::Map<const sg::row_matrix> as_matrix(const numeric_table& t) {
-  return {t.values.data(), static_cast<Eigen::Index>(t.rows()), static_cast<Eigen::Index>(t.cols())};
+  return {t.values.data(), static_cast<Eigen::Index>(t.rows()),
+          static_cast<Eigen::Index>(t.cols())};
 }
 
 void write_assignments(const std::string& path, const numeric_table& t,
@@ -137,7 +138,8 @@ void run_segment(const segment_args& a) {
       lo = std::stoul(a.k_range.substr(0, dots));
       hi = std::stoul(a.k_range.substr(dots + 2));
     } catch (const std::exception&) {
-      throw invalid_argument_error("segment", "--k-range", a.k_range, "expected FROM..TO, e.g. 2..10");
+      throw invalid_argument_error("segment", "--k-range", a.k_range,
+                                   "expected FROM..TO, e.g. 2..10");
     }
     if (lo < 2 || hi < lo)
       throw invalid_argument_error("segment", "--k-range", a.k_range, "need 2 <= FROM <= TO");
@@ -174,8 +176,8 @@ void run_segment(const segment_args& a) {
   }
   report << "segments: k = " << a.k << ", " << t.rows() << " customers, inertia "
          << format_double(r.inertia) << " (" << (mini ? "mini-batch" : a.algorithm) << ", "
-         << (r.status == sg::kmeans_status::converged ? "converged" : "iteration limit") << " after "
-         << r.iterations << " iterations, best of " << a.n_init << " runs)\n";
+         << (r.status == sg::kmeans_status::converged ? "converged" : "iteration limit")
+         << " after " << r.iterations << " iterations, best of " << a.n_init << " runs)\n";
   for (std::size_t c = 0; c < profiles.size(); ++c) {
     const auto& p = profiles[c];
     report << "cluster " << c << ": " << p.size << " customers (" << fixed(100.0 * p.share, 1)
@@ -199,16 +201,20 @@ void add_segment_command(CLI::App& app) {
   cmd->add_option("--features", args->features, "Columns to cluster on: COL[,COL...]");
   cmd->add_option("--id", args->id, "Id column (default: customer_id, id, customer, or the first)");
   cmd->add_option("--transform", args->transform,
-                  "Steps: log1p (all features) and one scaling: standard, robust or none (no scaling step = none)")
+                  "Steps: log1p (all features) and one scaling: standard, robust or none (no "
+                  "scaling step = none)")
       ->capture_default_str();
   cmd->add_option("--log1p", args->log1p, "Apply log1p to these columns only: COL[,COL...]");
   auto* k = cmd->add_option("--k", args->k, "Number of clusters")->capture_default_str();
   cmd->add_option("--k-range", args->k_range, "Compare k = FROM..TO (e.g. 2..10)")->excludes(k);
-  cmd->add_option("--n-init", args->n_init, "Restarts; the lowest inertia wins")->capture_default_str();
+  cmd->add_option("--n-init", args->n_init, "Restarts; the lowest inertia wins")
+      ->capture_default_str();
   cmd->add_option("--max-iter", args->max_iter, "Iterations per run")->capture_default_str();
   cmd->add_option("--seed", args->seed, "Random seed (results are reproducible for a seed)")
       ->capture_default_str();
-  cmd->add_option("--algorithm", args->algorithm, "auto (Lloyd for <= 8 features, else Hamerly), lloyd, hamerly or minibatch")->capture_default_str();
+  cmd->add_option("--algorithm", args->algorithm,
+                  "auto (Lloyd for <= 8 features, else Hamerly), lloyd, hamerly or minibatch")
+      ->capture_default_str();
   cmd->add_option("--batch-size", args->batch_size, "Mini-batch size")->capture_default_str();
   cmd->add_option("--output", args->output,
                   "Write customer_id,cluster,distance here ('-' = stdout; the report then goes "

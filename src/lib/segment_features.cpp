@@ -54,9 +54,12 @@ scaling parse_scaling(std::string_view text) {
 
 const char* scaling_name(scaling s) noexcept {
   switch (s) {
-    case scaling::none: return "none";
-    case scaling::standard: return "standard";
-    case scaling::robust: return "robust";
+    case scaling::none:
+      return "none";
+    case scaling::standard:
+      return "standard";
+    case scaling::robust:
+      return "robust";
   }
   return "none";
 }
@@ -194,10 +197,12 @@ std::vector<cluster_profile> profile_clusters(const Eigen::Ref<const row_matrix>
   const auto d = static_cast<std::size_t>(raw.cols());
   if (scaled.rows() != raw.rows() || scaled.cols() != raw.cols() || labels.size() != n ||
       names.size() != d)
-    throw invalid_argument_error("profile_clusters", "sizes", std::to_string(n) + "x" + std::to_string(d),
+    throw invalid_argument_error("profile_clusters", "sizes",
+                                 std::to_string(n) + "x" + std::to_string(d),
                                  "raw, scaled, labels and names must agree");
   if (n == 0 || k == 0)
-    throw invalid_argument_error("profile_clusters", "rows", std::to_string(n), "need n > 0 and k > 0");
+    throw invalid_argument_error("profile_clusters", "rows", std::to_string(n),
+                                 "need n > 0 and k > 0");
   std::vector<std::vector<std::size_t>> members(k);
   for (std::size_t i = 0; i < n; ++i) {
     if (labels[i] < 0 || static_cast<std::size_t>(labels[i]) >= k)
@@ -240,7 +245,8 @@ std::vector<cluster_profile> profile_clusters(const Eigen::Ref<const row_matrix>
       p.mean[j] = s / static_cast<double>(m.size());
       std::sort(col.begin(), col.end());
       p.median[j] = quantile_sorted(col, 0.5);
-      p.standing[j] = sd_all[j] > 0.0 ? (z / static_cast<double>(m.size()) - mean_all[j]) / sd_all[j] : 0.0;
+      p.standing[j] =
+          sd_all[j] > 0.0 ? (z / static_cast<double>(m.size()) - mean_all[j]) / sd_all[j] : 0.0;
     }
     // The name: outstanding features, most outstanding first (feature order on ties).
     std::vector<std::size_t> order;

@@ -6,8 +6,6 @@
 // changes a bit of the result. Random draws use std::mt19937_64 (its output is fixed by the
 // standard) turned into doubles by hand (53 high bits), not std::uniform_*_distribution,
 // whose output differs between standard libraries.
-#include "patron/segment/kmeans.hpp"
-
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -17,6 +15,7 @@
 #include <string>
 
 #include "patron/error.hpp"
+#include "patron/segment/kmeans.hpp"
 
 #ifdef _OPENMP
 #  define PATRON_OMP_PARALLEL_FOR _Pragma("omp parallel for schedule(static)")
@@ -195,7 +194,8 @@ template <int D>
       for (std::size_t cc = 0; cc < k; ++cc) {
         double sum = 0.0;
         for (int j = 0; j < D; ++j) {
-          const double t = x[static_cast<std::size_t>(j) * n + i] - c[cc * d + static_cast<std::size_t>(j)];
+          const double t =
+              x[static_cast<std::size_t>(j) * n + i] - c[cc * d + static_cast<std::size_t>(j)];
           sum += t * t;
         }
         if (sum < best[i]) {
@@ -250,8 +250,7 @@ void nearest_block_base(const double* x, std::size_t n, std::size_t d, std::size
 template <int D>
 [[gnu::target("avx2")]] void nearest_block_avx2(const double* x, std::size_t n, std::size_t d,
                                                 std::size_t count, const double* c, std::size_t k,
-                                                double* best, std::int32_t* label,
-                                                double* sums) {
+                                                double* best, std::int32_t* label, double* sums) {
   nearest_block_impl<D>(x, n, d, count, c, k, best, label, sums);
 }
 #endif
@@ -266,15 +265,24 @@ nearest_block_fn pick_kernel() {
 
 nearest_block_fn kernel_for(std::size_t d) {
   switch (d) {
-    case 1: return pick_kernel<1>();
-    case 2: return pick_kernel<2>();
-    case 3: return pick_kernel<3>();
-    case 4: return pick_kernel<4>();
-    case 5: return pick_kernel<5>();
-    case 6: return pick_kernel<6>();
-    case 7: return pick_kernel<7>();
-    case 8: return pick_kernel<8>();
-    default: return pick_kernel<0>();
+    case 1:
+      return pick_kernel<1>();
+    case 2:
+      return pick_kernel<2>();
+    case 3:
+      return pick_kernel<3>();
+    case 4:
+      return pick_kernel<4>();
+    case 5:
+      return pick_kernel<5>();
+    case 6:
+      return pick_kernel<6>();
+    case 7:
+      return pick_kernel<7>();
+    case 8:
+      return pick_kernel<8>();
+    default:
+      return pick_kernel<0>();
   }
 }
 
@@ -346,8 +354,7 @@ void lloyd_assign(const dataset& ds, const row_matrix& centroids, std::span<std:
     double changed = 0.0;
     for (std::size_t bb = b; bb < e; bb += block_size) {
       const std::size_t count = std::min(block_size, e - bb);
-      kernel(ds.cols.data() + bb, ds.n, ds.d, count, c, k, best, lab,
-             ds.w.empty() ? q : nullptr);
+      kernel(ds.cols.data() + bb, ds.n, ds.d, count, c, k, best, lab, ds.w.empty() ? q : nullptr);
       std::size_t moved = 0;
       for (std::size_t t = 0; t < count; ++t) {
         moved += labels[bb + t] != lab[t] ? 1 : 0;
@@ -479,12 +486,13 @@ row_matrix seed_centroids(const dataset& ds, const kmeans_options& o, std::mt199
   for (std::size_t cc = 1; cc < k; ++cc) {
     // Sampling mass: w·D² for k-means++, w·[D² > 0] for random (distinct points only).
     for (std::size_t i = 0; i < n; ++i)
-      mass[i] = o.init == seeding::random ? (d2[i] > 0.0 ? ds.weight(i) : 0.0)
-                                          : ds.weight(i) * d2[i];
+      mass[i] =
+          o.init == seeding::random ? (d2[i] > 0.0 ? ds.weight(i) : 0.0) : ds.weight(i) * d2[i];
     double mtotal = 0.0;
     for (std::size_t ch = 0; ch < sd.chunks; ++ch) {
       double s = 0.0;
-      for (std::size_t i = ch * chunk, e = std::min(n, ch * chunk + chunk); i < e; ++i) s += mass[i];
+      for (std::size_t i = ch * chunk, e = std::min(n, ch * chunk + chunk); i < e; ++i)
+        s += mass[i];
       per_chunk[ch] = s;
       mtotal += s;
     }
@@ -597,7 +605,8 @@ struct run_result {
   std::size_t evaluations = 0;
 };
 
-double exact_inertia(const dataset& ds, const row_matrix& c, const std::vector<std::int32_t>& labels) {
+double exact_inertia(const dataset& ds, const row_matrix& c,
+                     const std::vector<std::int32_t>& labels) {
   const std::size_t chunk = chunk_size(1, ds.d), chunks = chunk_count(ds.n, chunk);
   std::vector<double> part(chunks, 0.0);
   PATRON_OMP_PARALLEL_FOR
@@ -759,11 +768,12 @@ void check_weights(std::span<const double> w, std::size_t n, const char* where) 
   double total = 0.0;
   for (std::size_t i = 0; i < n; ++i) {
     if (!(w[i] >= 0.0) || !std::isfinite(w[i]))
-      throw invalid_argument_error(where, "weights[" + std::to_string(i) + "]", std::to_string(w[i]),
-                                   "must be finite and >= 0");
+      throw invalid_argument_error(where, "weights[" + std::to_string(i) + "]",
+                                   std::to_string(w[i]), "must be finite and >= 0");
     total += w[i];
   }
-  if (!(total > 0.0)) throw invalid_argument_error(where, "weights", "all 0", "need a positive weight");
+  if (!(total > 0.0))
+    throw invalid_argument_error(where, "weights", "all 0", "need a positive weight");
 }
 
 double mean_variance(const dataset& ds) {
@@ -830,7 +840,8 @@ void kmeans_options::validate(std::size_t n, std::size_t d) const {
     throw invalid_argument_error("kmeans", field, value, problem);
   };
   if (k < 1) bad("k", std::to_string(k), "must be >= 1");
-  if (n > 0 && k > n) bad("k", std::to_string(k), "more clusters than points (" + std::to_string(n) + ")");
+  if (n > 0 && k > n)
+    bad("k", std::to_string(k), "more clusters than points (" + std::to_string(n) + ")");
   if (n_init < 1) bad("n_init", std::to_string(n_init), "must be >= 1");
   if (!(tolerance >= 0.0) || !std::isfinite(tolerance))
     bad("tolerance", std::to_string(tolerance), "must be finite and >= 0");
@@ -838,8 +849,8 @@ void kmeans_options::validate(std::size_t n, std::size_t d) const {
   if (init == seeding::given) {
     if (static_cast<std::size_t>(initial_centroids.rows()) != k ||
         static_cast<std::size_t>(initial_centroids.cols()) != d)
-      bad("initial_centroids", std::to_string(initial_centroids.rows()) + "x" +
-                                   std::to_string(initial_centroids.cols()),
+      bad("initial_centroids",
+          std::to_string(initial_centroids.rows()) + "x" + std::to_string(initial_centroids.cols()),
           "must be k x d = " + std::to_string(k) + "x" + std::to_string(d));
     if (n_init != 1) bad("n_init", std::to_string(n_init), "must be 1 with seeding::given");
     if (!initial_centroids.allFinite()) bad("initial_centroids", "non-finite", "must be finite");
@@ -887,13 +898,14 @@ double assign(const Eigen::Ref<const row_matrix>& points,
               std::span<double> distances) {
   const auto n = static_cast<std::size_t>(points.rows());
   if (centroids.cols() != points.cols() || centroids.rows() < 1)
-    throw invalid_argument_error("assign", "centroids",
-                                 std::to_string(centroids.rows()) + "x" + std::to_string(centroids.cols()),
-                                 "need >= 1 row and " + std::to_string(points.cols()) + " columns");
+    throw invalid_argument_error(
+        "assign", "centroids",
+        std::to_string(centroids.rows()) + "x" + std::to_string(centroids.cols()),
+        "need >= 1 row and " + std::to_string(points.cols()) + " columns");
   if (labels.size() != n || (!distances.empty() && distances.size() != n))
-    throw invalid_argument_error("assign", "labels.size()", std::to_string(labels.size()),
-                                 "labels (and distances, if given) need one entry per point (" +
-                                     std::to_string(n) + ")");
+    throw invalid_argument_error(
+        "assign", "labels.size()", std::to_string(labels.size()),
+        "labels (and distances, if given) need one entry per point (" + std::to_string(n) + ")");
   if (n == 0) return 0.0;
   const dataset ds = make_dataset(points, {}, true);
   const row_matrix c = centroids;
@@ -935,10 +947,9 @@ double lloyd_iteration::step(row_matrix& centroids, std::span<std::int32_t> labe
   const dataset& ds = m.ds;
   if (labels.size() != ds.n || static_cast<std::size_t>(centroids.cols()) != ds.d ||
       centroids.rows() < 1)
-    throw invalid_argument_error("lloyd_iteration::step", "labels.size()",
-                                 std::to_string(labels.size()),
-                                 "need one label per point and k >= 1 centroids of " +
-                                     std::to_string(ds.d) + " columns");
+    throw invalid_argument_error(
+        "lloyd_iteration::step", "labels.size()", std::to_string(labels.size()),
+        "need one label per point and k >= 1 centroids of " + std::to_string(ds.d) + " columns");
   // No distances kept and the caller's labels used in place: nothing per point but the
   // assignment itself (the keep policy never needs distances).
   lloyd_assign(ds, centroids, labels, {}, m.p, m.r);
@@ -953,7 +964,8 @@ kmeans_result minibatch_kmeans(const Eigen::Ref<const row_matrix>& points,
                                std::span<const double> weights) {
   const auto n = static_cast<std::size_t>(points.rows());
   const auto d = static_cast<std::size_t>(points.cols());
-  if (n == 0) throw invalid_argument_error("minibatch_kmeans", "points", "0 rows", "no points to cluster");
+  if (n == 0)
+    throw invalid_argument_error("minibatch_kmeans", "points", "0 rows", "no points to cluster");
   options.validate(n, d);
   if (batch.batch_size < 1)
     throw invalid_argument_error("minibatch_kmeans", "batch_size", "0", "must be >= 1");
@@ -963,8 +975,8 @@ kmeans_result minibatch_kmeans(const Eigen::Ref<const row_matrix>& points,
   std::mt19937_64 g(splitmix64(options.seed ^ 0xA24BAED4963EE407ull));
 
   // Seeding on a random subset (without replacement), best of n_init.
-  std::size_t init_size = batch.init_size > 0 ? batch.init_size
-                                              : std::max(3 * batch.batch_size, 3 * k);
+  std::size_t init_size =
+      batch.init_size > 0 ? batch.init_size : std::max(3 * batch.batch_size, 3 * k);
   init_size = std::min(std::max(init_size, k), n);
   std::vector<std::size_t> idx(n);
   std::iota(idx.begin(), idx.end(), std::size_t{0});
@@ -1015,7 +1027,8 @@ kmeans_result minibatch_kmeans(const Eigen::Ref<const row_matrix>& points,
   for (std::size_t step = 0; step < max_batches; ++step) {
     double binertia = 0.0, bweight = 0.0;
     for (std::size_t t = 0; t < b; ++t) {
-      const std::size_t i = std::min(n - 1, static_cast<std::size_t>(unit_draw(g) * static_cast<double>(n)));
+      const std::size_t i =
+          std::min(n - 1, static_cast<std::size_t>(unit_draw(g) * static_cast<double>(n)));
       bidx[t] = i;
       double best = inf;
       std::int32_t l = 0;

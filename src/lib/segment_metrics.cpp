@@ -106,7 +106,8 @@ silhouette_result silhouette(const Eigen::Ref<const row_matrix>& points,
   const std::size_t m = options.sample_size;
   for (std::size_t t = 0; t < m; ++t) {
     const double u = static_cast<double>(g() >> 11) * 0x1.0p-53;
-    const std::size_t j = std::min(n - 1, t + static_cast<std::size_t>(u * static_cast<double>(n - t)));
+    const std::size_t j =
+        std::min(n - 1, t + static_cast<std::size_t>(u * static_cast<double>(n - t)));
     std::swap(idx[t], idx[j]);
   }
   std::sort(idx.begin(), idx.begin() + static_cast<std::ptrdiff_t>(m));

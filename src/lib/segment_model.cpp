@@ -5,9 +5,8 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "patron/error.hpp"
 #include "patron/segment/model.hpp"
@@ -28,8 +27,9 @@ constexpr const char* model_kind = "patron.segment_model";
 std::string to_json(const segment_model& m) {
   const feature_transform& t = m.transform;
   if (static_cast<std::size_t>(m.centroids.cols()) != t.size())
-    throw invalid_argument_error("to_json", "centroids.cols()", std::to_string(m.centroids.cols()),
-                                 "must equal the number of features (" + std::to_string(t.size()) + ")");
+    throw invalid_argument_error(
+        "to_json", "centroids.cols()", std::to_string(m.centroids.cols()),
+        "must equal the number of features (" + std::to_string(t.size()) + ")");
   nlohmann::ordered_json j;
   j["kind"] = model_kind;
   j["format_version"] = segment_model_format_version;
@@ -83,14 +83,16 @@ segment_model segment_model_from_json(std::string_view text, const std::string& 
     if (names.empty()) bad(source, "features", "[]", "no features");
     segment_model m;
     try {
-      m.transform = feature_transform(names, log1p, parse_scaling(j.at("scaling").get<std::string>()),
-                                      center, scale);
+      m.transform = feature_transform(
+          names, log1p, parse_scaling(j.at("scaling").get<std::string>()), center, scale);
     } catch (const invalid_argument_error& e) {
       bad(source, "features", "", e.what());
     }
     const auto& cents = j.at("centroids");
-    if (!cents.is_array() || cents.empty()) bad(source, "centroids", "", "need at least one centroid");
-    m.centroids.resize(static_cast<Eigen::Index>(cents.size()), static_cast<Eigen::Index>(names.size()));
+    if (!cents.is_array() || cents.empty())
+      bad(source, "centroids", "", "need at least one centroid");
+    m.centroids.resize(static_cast<Eigen::Index>(cents.size()),
+                       static_cast<Eigen::Index>(names.size()));
     for (std::size_t r = 0; r < cents.size(); ++r) {
       if (!cents[r].is_array() || cents[r].size() != names.size())
         bad(source, "centroids[" + std::to_string(r) + "]", cents[r].dump(),
@@ -101,7 +103,8 @@ segment_model segment_model_from_json(std::string_view text, const std::string& 
         m.centroids(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(c)) = v;
       }
     }
-    if (j.contains("cluster_names")) m.cluster_names = j.at("cluster_names").get<std::vector<std::string>>();
+    if (j.contains("cluster_names"))
+      m.cluster_names = j.at("cluster_names").get<std::vector<std::string>>();
     if (!m.cluster_names.empty() && m.cluster_names.size() != cents.size())
       bad(source, "cluster_names", std::to_string(m.cluster_names.size()),
           "need one name per centroid (" + std::to_string(cents.size()) + ")");
@@ -117,7 +120,9 @@ segment_model segment_model_from_json(std::string_view text, const std::string& 
 void save_segment_model(const segment_model& model, const std::string& path) {
   const std::string text = to_json(model);
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) throw data_error(errc::io_error, path, 0, 0, "", "", std::string("cannot open for writing: ") + std::strerror(errno));
+  if (!out)
+    throw data_error(errc::io_error, path, 0, 0, "", "",
+                     std::string("cannot open for writing: ") + std::strerror(errno));
   out << text;
   out.flush();
   if (!out) throw data_error(errc::io_error, path, 0, 0, "", "", "write failed");
@@ -125,7 +130,9 @@ void save_segment_model(const segment_model& model, const std::string& path) {
 
 segment_model load_segment_model(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw data_error(errc::io_error, path, 0, 0, "", "", std::string("cannot open: ") + std::strerror(errno));
+  if (!in)
+    throw data_error(errc::io_error, path, 0, 0, "", "",
+                     std::string("cannot open: ") + std::strerror(errno));
   std::ostringstream ss;
   ss << in.rdbuf();
   return segment_model_from_json(ss.str(), path);
@@ -135,8 +142,9 @@ void predict(const segment_model& model, const Eigen::Ref<const row_matrix>& raw
              std::span<std::int32_t> labels, std::span<double> distances,
              std::span<const std::string> ids) {
   if (static_cast<std::size_t>(raw.cols()) != model.transform.size())
-    throw invalid_argument_error("predict", "columns", std::to_string(raw.cols()),
-                                 "the model has " + std::to_string(model.transform.size()) + " features");
+    throw invalid_argument_error(
+        "predict", "columns", std::to_string(raw.cols()),
+        "the model has " + std::to_string(model.transform.size()) + " features");
   const row_matrix scaled = model.transform.apply(raw, ids, "predict");
   (void)assign(scaled, model.centroids, labels, distances);
 }

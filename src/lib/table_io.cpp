@@ -130,19 +130,23 @@ numeric_table read_numeric_table_from_string(std::string_view text,
     for (std::size_t c = 0; c < pick.size(); ++c) {
       const std::string& f = fields[pick[c]];
       const auto col = static_cast<std::uint32_t>(pick[c] + 1);
-      if (f.empty()) throw data_error(errc::missing_value, name, line_no, col, t.columns[c], f, "empty");
+      if (f.empty())
+        throw data_error(errc::missing_value, name, line_no, col, t.columns[c], f, "empty");
       const char* b = f.data();
       if (*b == '+') ++b;
       double v = 0.0;
       const auto r = std::from_chars(b, f.data() + f.size(), v);
       if (r.ec == std::errc::result_out_of_range)
-        throw data_error(errc::out_of_range, name, line_no, col, t.columns[c], f, "out of the range of a double");
+        throw data_error(errc::out_of_range, name, line_no, col, t.columns[c], f,
+                         "out of the range of a double");
       if (r.ec != std::errc{} || r.ptr != f.data() + f.size())
         throw data_error(errc::bad_number, name, line_no, col, t.columns[c], f,
-                         f.find(',') != std::string::npos ? "not a number (decimal separator is '.')"
-                                                          : "not a number");
+                         f.find(',') != std::string::npos
+                             ? "not a number (decimal separator is '.')"
+                             : "not a number");
       if (!std::isfinite(v))
-        throw data_error(errc::bad_number, name, line_no, col, t.columns[c], f, "not a finite number");
+        throw data_error(errc::bad_number, name, line_no, col, t.columns[c], f,
+                         "not a finite number");
       t.values.push_back(v);
     }
   }
@@ -154,7 +158,8 @@ numeric_table read_numeric_table_from_string(std::string_view text,
 numeric_table read_numeric_table(const std::string& path, const table_read_options& options) {
   std::ifstream in(path, std::ios::binary);
   if (!in)
-    throw data_error(errc::io_error, path, 0, 0, "", "", std::string("cannot open: ") + std::strerror(errno));
+    throw data_error(errc::io_error, path, 0, 0, "", "",
+                     std::string("cannot open: ") + std::strerror(errno));
   std::ostringstream ss;
   ss << in.rdbuf();
   return read_numeric_table_from_string(ss.str(), options, path);

@@ -3,13 +3,12 @@
 #ifndef PATRON_SEGMENT_KMEANS_HPP
 #define PATRON_SEGMENT_KMEANS_HPP
 
+#include <Eigen/Core>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <span>
 #include <vector>
-
-#include <Eigen/Core>
 
 namespace patron::inline v1::segment {
 
@@ -89,16 +88,16 @@ enum class kmeans_status {
 
 /// A fitted clustering. Labels and distances always belong to the returned centroids.
 struct kmeans_result {
-  row_matrix centroids;               ///< k × d
-  std::vector<std::int32_t> labels;   ///< n, in 0..k-1
-  std::vector<double> distances;      ///< n, Euclidean distance to the own centroid
-  std::vector<double> cluster_weight; ///< k, Σ weights (the size when unweighted)
-  double inertia = 0.0;               ///< Σ_i w_i ‖x_i − c_{label_i}‖²
-  std::size_t iterations = 0;         ///< of the winning run
-  std::size_t best_run = 0;           ///< which restart won (0-based)
+  row_matrix centroids;                ///< k × d
+  std::vector<std::int32_t> labels;    ///< n, in 0..k-1
+  std::vector<double> distances;       ///< n, Euclidean distance to the own centroid
+  std::vector<double> cluster_weight;  ///< k, Σ weights (the size when unweighted)
+  double inertia = 0.0;                ///< Σ_i w_i ‖x_i − c_{label_i}‖²
+  std::size_t iterations = 0;          ///< of the winning run
+  std::size_t best_run = 0;            ///< which restart won (0-based)
   kmeans_status status = kmeans_status::converged;
-  std::vector<double> inertia_history;  ///< winning run, if track_inertia
-  std::size_t distance_evaluations = 0; ///< point–centroid distances computed (all runs)
+  std::vector<double> inertia_history;   ///< winning run, if track_inertia
+  std::size_t distance_evaluations = 0;  ///< point–centroid distances computed (all runs)
 };
 
 /// Clusters the rows of `points` into k groups minimising the weighted within-cluster sum of

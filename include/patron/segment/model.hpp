@@ -24,7 +24,9 @@ struct segment_model {
   std::uint64_t training_rows = 0;
   std::uint64_t seed = 0;
 
-  [[nodiscard]] std::size_t k() const noexcept { return static_cast<std::size_t>(centroids.rows()); }
+  [[nodiscard]] std::size_t k() const noexcept {
+    return static_cast<std::size_t>(centroids.rows());
+  }
 };
 
 /// The JSON file format's version; a reader accepts this version and older ones.
