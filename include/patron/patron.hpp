@@ -28,5 +28,8 @@
 
 #include "patron/rfm.hpp"
 #include "patron/value/tiers.hpp"
+#include "patron/data/table_io.hpp"
+
+#include "patron/segment.hpp"
 
 #endif  // PATRON_PATRON_HPP

@@ -51,6 +51,7 @@ void add_fit_command(CLI::App& app);
 void add_score_command(CLI::App& app);
 void add_rfm_command(CLI::App& app);
 void add_tiers_command(CLI::App& app);
+void add_segment_command(CLI::App& app);
 
 }  // namespace patron::cli
 

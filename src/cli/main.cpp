@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   pc::add_score_command(app);
   pc::add_rfm_command(app);
   pc::add_tiers_command(app);
+  pc::add_segment_command(app);
 
   std::vector<std::string> args(argv + 1, argv + argc);
   if (!args.empty() && args[0] == "help") {
