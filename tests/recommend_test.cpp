@@ -310,3 +310,330 @@ TEST_CASE("patron rules: groceries CSV and exit codes", "[recommend][unit]") {
   CHECK(run_cli("rules --input /nonexistent/x.csv 2>/dev/null") == 3);
 }
 #endif
+
+// --- interactions and splits -----------------------------------------------------------------
+
+namespace {
+timestamp at(int d, int hour = 0) { return start_of(from_ymd(2024, 1, d)) + hour * 3600; }
+// "c7" built by appending: `"c" + std::to_string(n)` trips GCC 12's -Wrestrict false positive
+// (PR 105651).
+std::string tag(char prefix, int n) {
+  std::string s(1, prefix);
+  s += std::to_string(n);
+  return s;
+}
+
+// Three customers; (customer, day, amount, item, qty, invoice).
+transaction_log small_log() {
+  transaction_log log;
+  log.add("a", at(1), 10, "x", 1, "i1");
+  log.add("a", at(1), 5, "y", 2, "i1");
+  log.add("a", at(2), 7, "x", 1, "i2");
+  log.add("a", at(3), 3, "z", 1, "i3");
+  log.add("b", at(1), 4, "y", 1, "i4");
+  log.add("b", at(5), 8, "z", 3, "i5");
+  log.add("b", at(5), 2, "x", 1, "i6");  // same timestamp as i5, later in the file
+  log.add("c", at(2), 9, "x", 1, "i7");  // one basket only
+  log.add("a", at(4), -7, "x", -1, "i8");  // a return that nets spend on x to 10
+  return log;
+}
+}  // namespace
+
+TEST_CASE("make_interactions: counts, spend, binary, netting", "[recommend][unit]") {
+  const auto log = small_log();
+  const auto cnt = rc::make_interactions(log, rc::interaction_value::count);
+  REQUIRE(cnt.n_customers() == 3);
+  REQUIRE(cnt.n_items() == 3);
+  // a: x has 3 rows (i1, i2, i8), y 1, z 1.
+  CHECK(cnt.items_of(0).size() == 3);
+  CHECK(cnt.values_of(0)[0] == 3.0);
+  const auto spend = rc::make_interactions(log, rc::interaction_value::spend);
+  // a: x = 10 + 7 − 7 = 10; y = 5; z = 3.
+  CHECK(spend.values_of(0)[0] == 10.0);
+  CHECK(spend.values_of(0)[1] == 5.0);
+  const auto qty = rc::make_interactions(log, rc::interaction_value::quantity);
+  // a: x = 1 + 1 − 1 = 1 unit; b: z = 3 units.
+  CHECK(qty.values_of(0)[0] == 1.0);
+  CHECK(qty.has(1, 2));
+  CHECK(qty.values_of(1)[2] == 3.0);
+  const auto bin = rc::make_interactions(log, rc::interaction_value::binary);
+  for (double v : bin.value) CHECK(v == 1.0);
+  CHECK(bin.nnz() == 7);  // a: x y z, b: x y z, c: x
+  transaction_log no_items;
+  no_items.add("a", at(1), 1.0);
+  CHECK_THROWS_AS(rc::make_interactions(no_items), invalid_argument_error);
+}
+
+TEST_CASE("leave_last_out: last invoice per customer, stated tie-break", "[recommend][unit]") {
+  const auto log = small_log();
+  const auto s = rc::leave_last_out(log);
+  // a's last invoice is i8 (day 4): row 8. b: i5 and i6 share the latest timestamp; the
+  // tie-break takes the one whose first row is later in the file, i6 (row 6). c has one basket.
+  CHECK(s.test == std::vector<std::size_t>{6, 8});
+  CHECK(s.train.size() + s.test.size() == log.size());
+  // Without invoices a basket is a customer-day: b's day 5 holds rows 5 and 6.
+  transaction_log days;
+  for (std::size_t r = 0; r < log.size(); ++r)
+    days.add(log.customers.name(log.customer[r]), log.time[r], log.amount[r]);
+  days.item = log.item;
+  days.items = log.items;
+  CHECK(rc::leave_last_out(days).test == std::vector<std::size_t>{5, 6, 8});
+}
+
+TEST_CASE("random_holdout and time_split", "[recommend][unit]") {
+  const auto log = small_log();
+  CHECK(rc::random_holdout(log, 0.0, 7).test.empty());
+  CHECK(rc::random_holdout(log, 1.0, 7).train.empty());
+  const auto h = rc::random_holdout(log, 0.5, 42);
+  CHECK(h.test == rc::random_holdout(log, 0.5, 42).test);
+  // All rows of a (customer, item) pair land on one side: a's x rows are 0, 2, 8.
+  const bool x_test = std::count(h.test.begin(), h.test.end(), 0u) > 0;
+  CHECK((std::count(h.test.begin(), h.test.end(), 2u) > 0) == x_test);
+  CHECK((std::count(h.test.begin(), h.test.end(), 8u) > 0) == x_test);
+  CHECK_THROWS_AS(rc::random_holdout(log, 1.5, 1), invalid_argument_error);
+  const auto t = rc::time_split(log, at(3));
+  // Rows dated day 3 or later: 3 (day 3), 5, 6 (day 5), 8 (day 4).
+  CHECK(t.test == std::vector<std::size_t>{3, 5, 6, 8});
+}
+
+TEST_CASE("top_n: ties by item index, exclusions, floor", "[recommend][unit]") {
+  const std::vector<double> s{0.5, 2.0, 0.5, 3.0, 0.0, 2.0};
+  const std::vector<std::uint32_t> excl{3};
+  std::vector<std::uint32_t> items(4);
+  std::vector<double> sc(4);
+  REQUIRE(rc::top_n(s, excl, items, sc, 0.0) == 4);
+  CHECK(items == std::vector<std::uint32_t>{1, 5, 0, 2});
+  CHECK(rc::top_n(s, excl, items, sc, 1.0) == 2);
+}
+
+// --- item-item -------------------------------------------------------------------------------
+
+namespace {
+// A dense 5 customers × 4 items matrix of counts, hand-chosen.
+const double dense[5][4] = {{1, 2, 0, 0}, {3, 0, 1, 0}, {0, 1, 1, 1}, {1, 1, 0, 2}, {0, 0, 4, 1}};
+
+rc::interactions dense_matrix() {
+  transaction_log log;
+  const char* names[4] = {"p", "q", "r", "s"};
+  for (int u = 0; u < 5; ++u)
+    for (int i = 0; i < 4; ++i)
+      for (int c = 0; c < static_cast<int>(dense[u][i]); ++c)
+        log.add(std::string(1, static_cast<char>('A' + u)), at(1), 1.0, names[i], 1.0, "inv");
+  return rc::make_interactions(log, rc::interaction_value::count);
+}
+}  // namespace
+
+TEST_CASE("item_knn: cosine, jaccard, bm25, tfidf against naive formulas", "[recommend][unit]") {
+  const auto m = dense_matrix();
+  REQUIRE(m.n_items() == 4);
+  REQUIRE(m.nnz() == 12);
+  auto naive = [&](rc::item_similarity kind, int i, int j) {
+    double num = 0, ni = 0, nj = 0, inter = 0, ci = 0, cj = 0;
+    double len[4] = {0, 0, 0, 0}, mean_len = 0;
+    for (int it = 0; it < 4; ++it) {
+      for (int u = 0; u < 5; ++u) len[it] += dense[u][it];
+      mean_len += len[it] / 4;
+    }
+    for (int u = 0; u < 5; ++u) {
+      double nu = 0;
+      for (int it = 0; it < 4; ++it) nu += dense[u][it] > 0 ? 1 : 0;
+      const double idf = std::log(4.0) - std::log(1.0 + nu);
+      auto bm = [&](int it) {
+        const double x = dense[u][it];
+        return x * 101.0 / (100.0 * (0.2 + 0.8 * len[it] / mean_len) + x) * idf;
+      };
+      const double xi = dense[u][i], xj = dense[u][j];
+      switch (kind) {
+        case rc::item_similarity::cosine: num += xi * xj; ni += xi * xi; nj += xj * xj; break;
+        case rc::item_similarity::jaccard:
+          inter += (xi > 0 && xj > 0) ? 1 : 0;
+          ci += xi > 0 ? 1 : 0;
+          cj += xj > 0 ? 1 : 0;
+          break;
+        case rc::item_similarity::bm25: num += bm(i) * bm(j); break;
+        case rc::item_similarity::tfidf: num += std::sqrt(xi) * idf * std::sqrt(xj) * idf; break;
+      }
+    }
+    if (kind == rc::item_similarity::cosine) return num / std::sqrt(ni * nj);
+    if (kind == rc::item_similarity::jaccard) return inter / (ci + cj - inter);
+    return num;
+  };
+  for (auto kind : {rc::item_similarity::cosine, rc::item_similarity::jaccard,
+                    rc::item_similarity::bm25, rc::item_similarity::tfidf}) {
+    rc::item_knn_options o;
+    o.similarity = kind;
+    o.neighbours = 3;
+    const auto knn = rc::item_knn::fit(m, o);
+    for (std::uint32_t i = 0; i < 4; ++i) {
+      const auto nb = knn.neighbours(i);
+      const auto sim = knn.similarities(i);
+      std::size_t positive = 0;
+      for (std::uint32_t j = 0; j < 4; ++j)
+        if (j != i && naive(kind, static_cast<int>(i), static_cast<int>(j)) > 1e-15) ++positive;
+      CHECK(nb.size() == positive);
+      for (std::size_t k = 0; k < nb.size(); ++k) {
+        CHECK(nb[k] != i);
+        CHECK(sim[k] == Approx(naive(kind, static_cast<int>(i), static_cast<int>(nb[k]))).epsilon(1e-12));
+        if (k > 0) CHECK(sim[k] <= sim[k - 1]);
+      }
+    }
+  }
+  // Recommendation for customer 0 (p = 1, q = 2) with cosine, K = 3: unseen r and s score
+  // 1·cos(p,r) + 2·cos(q,r) and 1·cos(p,s) + 2·cos(q,s).
+  rc::item_knn_options o;
+  const auto knn = rc::item_knn::fit(m, o);
+  std::vector<std::uint32_t> items(4);
+  std::vector<double> sc(4);
+  const auto n = knn.recommend(m, 0, items, sc);
+  using IS = rc::item_similarity;
+  const double r = naive(IS::cosine, 0, 2) + 2 * naive(IS::cosine, 1, 2);
+  const double s = naive(IS::cosine, 0, 3) + 2 * naive(IS::cosine, 1, 3);
+  REQUIRE(n == 2);
+  CHECK(items[0] == (s > r ? 3u : 2u));
+  CHECK(sc[0] == Approx(std::max(r, s)));
+  CHECK(sc[1] == Approx(std::min(r, s)));
+  // recommend_for on the same basket gives the same list.
+  const std::vector<std::uint32_t> basket{1, 0};
+  const std::vector<double> weights{2, 1};
+  std::vector<std::uint32_t> items2(4);
+  CHECK(knn.recommend_for(basket, weights, items2, sc) == 2);
+  CHECK(items2[0] == items[0]);
+  o.neighbours = 0;
+  CHECK_THROWS_AS(rc::item_knn::fit(m, o), invalid_argument_error);
+}
+
+// --- ALS -------------------------------------------------------------------------------------
+
+namespace {
+// Two planted blocks: customers 0-9 buy items 0-4, customers 10-19 buy items 5-9, each
+// customer missing one item of its block (the one at index u % 5).
+rc::interactions planted() {
+  transaction_log log;
+  for (int u = 0; u < 20; ++u)
+    for (int i = 0; i < 5; ++i) {
+      if (i == u % 5) continue;
+      const int item = (u < 10 ? 0 : 5) + i;
+      log.add(tag('c', u), at(1), 1.0, tag('i', item), 1.0, "x");
+    }
+  // Make every item known to the id table in index order i0..i9 (c0 lacks i0).
+  return rc::make_interactions(log, rc::interaction_value::count);
+}
+}  // namespace
+
+TEST_CASE("als: loss falls, threads do not matter, planted blocks recovered", "[recommend][property]") {
+  const auto m = planted();
+  rc::als_options o;
+  o.factors = 4;
+  o.regularization = 0.1;
+  o.alpha = 10;
+  o.iterations = 1;
+  o.threads = 1;
+  const double loss1 = rc::als_model::fit(m, o).loss(m);
+  o.iterations = 15;
+  const auto model = rc::als_model::fit(m, o);
+  CHECK(model.loss(m) < loss1);
+  o.threads = 2;
+  const auto model2 = rc::als_model::fit(m, o);
+  CHECK(std::equal(model.item_factors().begin(), model.item_factors().end(),
+                   model2.item_factors().begin()));
+  // Each customer's missing in-block item ranks first among its unseen items.
+  for (std::uint32_t u = 0; u < 20; ++u) {
+    std::vector<std::uint32_t> items(1);
+    std::vector<double> sc(1);
+    REQUIRE(model.recommend(m, u, items, sc) == 1);
+    const std::string want = tag('i', (u < 10 ? 0 : 5) + static_cast<int>(u % 5));
+    CHECK(m.items.name(items[0]) == want);
+  }
+  o.factors = 0;
+  CHECK_THROWS_AS(rc::als_model::fit(m, o), invalid_argument_error);
+}
+
+TEST_CASE("als: fold-in solves the normal equations exactly", "[recommend][unit]") {
+  const auto m = planted();
+  rc::als_options o;
+  o.factors = 3;
+  o.regularization = 0.5;
+  o.alpha = 2;
+  o.iterations = 5;
+  const auto model = rc::als_model::fit(m, o);
+  // A new customer who bought items 1 (twice) and 6 (once). The normal equations
+  // (YᵀY + Σ (c−1) y yᵀ + λI) x = Σ c y with c = 1 + 2r, written out in plain loops.
+  const std::vector<std::uint32_t> bought{1, 6};
+  const std::vector<double> values{2, 1};
+  std::vector<double> x(3);
+  model.fold_in(bought, values, x);
+  const auto Y = model.item_factors();
+  double A[3][3] = {}, b[3] = {};
+  for (std::size_t i = 0; i < 10; ++i)
+    for (int p = 0; p < 3; ++p)
+      for (int q = 0; q < 3; ++q) A[p][q] += Y[i * 3 + static_cast<std::size_t>(p)] * Y[i * 3 + static_cast<std::size_t>(q)];
+  for (int p = 0; p < 3; ++p) A[p][p] += 0.5;
+  for (std::size_t k = 0; k < 2; ++k) {
+    const double c = 1 + 2 * values[k];
+    for (int p = 0; p < 3; ++p) {
+      b[p] += c * Y[bought[k] * 3 + static_cast<std::size_t>(p)];
+      for (int q = 0; q < 3; ++q)
+        A[p][q] += (c - 1) * Y[bought[k] * 3 + static_cast<std::size_t>(p)] * Y[bought[k] * 3 + static_cast<std::size_t>(q)];
+    }
+  }
+  // Residual A x − b must vanish.
+  for (int p = 0; p < 3; ++p) {
+    double r = -b[p];
+    for (int q = 0; q < 3; ++q) r += A[p][q] * x[static_cast<std::size_t>(q)];
+    CHECK(std::abs(r) < 1e-9);
+  }
+  std::vector<std::uint32_t> items(2);
+  std::vector<double> sc(2);
+  CHECK(model.recommend_factors(x, {std::vector<std::uint32_t>{1, 6}}, items, sc) == 2);
+  CHECK(items[0] != 1u);
+  CHECK(items[0] != 6u);
+}
+
+// --- metrics ---------------------------------------------------------------------------------
+
+TEST_CASE("ranking_metrics_at_k: hand-worked lists", "[recommend][unit]") {
+  // 3 customers × 6 items. Train: customer 0 has item 0; customer 1 has item 1; customer 2
+  // nothing. Test: customer 0 → {2, 3}; customer 1 → {1, 4} (1 already known, dropped → {4});
+  // customer 2 → {} (not evaluated).
+  transaction_log log;
+  for (int i = 0; i < 6; ++i) log.add("z", at(1), 1, tag('i', i), 1, "z");
+  log.add("u0", at(1), 1, "i0", 1, "a");
+  log.add("u1", at(1), 1, "i1", 1, "b");
+  log.add("u2", at(1), 1, "i5", 1, "c");
+  log.add("u0", at(2), 1, "i2", 1, "d");
+  log.add("u0", at(2), 1, "i3", 1, "d");
+  log.add("u1", at(2), 1, "i1", 1, "e");
+  log.add("u1", at(2), 1, "i4", 1, "e");
+  std::vector<std::size_t> train_rows{0, 1, 2, 3, 4, 5, 6, 7, 8}, test_rows{9, 10, 11, 12};
+  const auto train = rc::make_interactions(log, train_rows);
+  const auto test = rc::make_interactions(log, test_rows);
+  // Fixed lists (k = 3): customer 1 (u0) gets [3, 5, 2]; customer 2 (u1) gets [5, 0, 3].
+  rc::recommend_fn fn = [](std::uint32_t u, std::span<std::uint32_t> items, std::span<double> s) {
+    const std::vector<std::uint32_t> l = u == 1 ? std::vector<std::uint32_t>{3, 5, 2}
+                                                : std::vector<std::uint32_t>{5, 0, 3};
+    for (std::size_t j = 0; j < 3; ++j) {
+      items[j] = l[j];
+      s[j] = 1.0;
+    }
+    return std::size_t{3};
+  };
+  const auto r = rc::ranking_metrics_at_k(train, test, 3, fn, true, 1);
+  // u0: T = {2, 3}, hits at ranks 1 and 3. u1: T = {4}, no hit.
+  CHECK(r.customers == 2);
+  // precision = (2 + 0) / (min(3,2) + min(3,1)) = 2/3.
+  CHECK(r.precision == Approx(2.0 / 3.0));
+  // recall = (2/2 + 0/1) / 2 = 0.5.
+  CHECK(r.recall == Approx(0.5));
+  // AP(u0) = (1/1 + 2/3) / 2 = 5/6; AP(u1) = 0 → MAP 5/12.
+  CHECK(r.map == Approx(5.0 / 12.0));
+  // NDCG(u0) = (1 + 1/log2 4) / (1 + 1/log2 3) = 1.5 / 1.6309297535714575; u1 = 0.
+  CHECK(r.ndcg == Approx(1.5 / 1.6309297535714575 / 2.0));
+  // AUC(u0): P = 2, N = 4; hit, miss (+1), hit → auc = 1, misses 1, then + ((2+2)/2)(4−1) = 6
+  // → 7 / 8. AUC(u1): P = 1, N = 5; three misses (+0) → 0 + ((0+1)/2)(5−3) = 1 → 1/5.
+  CHECK(r.auc == Approx((7.0 / 8.0 + 1.0 / 5.0) / 2.0));
+  CHECK(r.hit_rate == Approx(0.5));
+  // Items shown: {3, 5, 2, 0} of 6.
+  CHECK(r.coverage == Approx(4.0 / 6.0));
+  // Keeping known items: u1's T = {1, 4}, still no hit; precision = 2 / (2 + 2).
+  CHECK(rc::ranking_metrics_at_k(train, test, 3, fn, false, 1).precision == Approx(0.5));
+}

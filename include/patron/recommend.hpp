@@ -6,5 +6,11 @@
 
 #include "patron/recommend/baskets.hpp"
 #include "patron/recommend/rules.hpp"
+#include "patron/recommend/interactions.hpp"
+#include "patron/recommend/ranking.hpp"
+#include "patron/recommend/item_knn.hpp"
+#include "patron/recommend/als.hpp"
+#include "patron/recommend/popularity.hpp"
+#include "patron/recommend/metrics.hpp"
 
 #endif  // PATRON_RECOMMEND_HPP
