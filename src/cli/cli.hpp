@@ -46,6 +46,7 @@ class output {
 
 // One registration function per command (src/cli/cmd_<name>.cpp).
 void add_rules_command(CLI::App& app);
+void add_recommend_command(CLI::App& app);
 
 }  // namespace patron::cli
 
