@@ -717,3 +717,79 @@ TEST_CASE("online retail leave-last-out: item-cosine and ALS beat popularity on 
   CHECK(ma.ndcg > mp.ndcg);
   CHECK(mp.customers == mk.customers);
 }
+
+// --- content-based, segment popularity, re-ranking -------------------------------------------
+
+TEST_CASE("content_model: TF-IDF text profiles reach items nobody bought", "[recommend][unit]") {
+  // Items 0-3; item 3 has never been bought by anyone.
+  const std::vector<std::string> texts{"RED heart candle", "red heart mug", "blue whale mug",
+                                       "heart-shaped red candle holder"};
+  const auto m = rc::content_model::fit_text(texts);
+  CHECK(m.n_items() == 4);
+  // Vocabulary: red heart candle mug blue whale shaped holder = 8 tokens.
+  CHECK(m.n_features() == 8);
+  // Hand computation: idf = ln(4/df); red, heart: df 3 → ln(4/3); candle, mug: df 2 → ln 2;
+  // blue, whale, shaped, holder: df 1 → ln 4. Item 0 = (red, heart, candle), item 1 = (red,
+  // heart, mug): cos = 2 ln²(4/3) / (2 ln²(4/3) + ln² 2).
+  const double a = std::log(4.0 / 3.0), b = std::log(2.0);
+  CHECK(m.similarity(0, 1) == Approx(2 * a * a / (2 * a * a + b * b)));
+  // A customer who bought item 0 is offered items sharing its words; item 3 (never bought)
+  // shares red, heart and candle, so it comes first; item 2 shares nothing and is left out.
+  const std::vector<std::uint32_t> bought{0};
+  const std::vector<double> w{1.0};
+  std::vector<std::uint32_t> items(4);
+  std::vector<double> sc(4);
+  const auto n = m.recommend_for(bought, w, items, sc);
+  REQUIRE(n == 2);
+  CHECK(items[0] == 3u);
+  CHECK(items[1] == 1u);
+  CHECK(sc[0] == Approx(m.similarity(0, 3)));  // one bought item: profile ∝ v_0
+  // Categories: two attributes; items 0 and 2 share both values.
+  const std::vector<std::vector<std::string>> cols{{"kitchen", "garden", "kitchen"}, {"red", "", "red"}};
+  const auto c = rc::content_model::fit_categories(cols);
+  CHECK(c.similarity(0, 2) == Approx(1.0));
+  CHECK(c.similarity(0, 1) == 0.0);
+}
+
+TEST_CASE("popularity: global and within segment", "[recommend][unit]") {
+  const auto m = dense_matrix();
+  // Customers per item in `dense`: p 3, q 3, r 3, s 3 → all tie, index order.
+  const auto g = rc::popularity::fit(m);
+  std::vector<std::uint32_t> items(4);
+  std::vector<double> sc(4);
+  REQUIRE(g.recommend(m, 0, items, sc) == 2);  // customer 0 has p, q
+  CHECK(items[0] == 2u);
+  CHECK(items[1] == 3u);
+  // Segments: {0, 1} and {2, 3, 4}. In segment 0, r is bought by customer 1 only, s by no one,
+  // so customer 0 gets r alone (score 1).
+  const std::vector<std::uint32_t> seg{0, 0, 1, 1, 1};
+  const auto s = rc::popularity::fit(m, seg);
+  REQUIRE(s.recommend(m, 0, items, sc) == 1);
+  CHECK(items[0] == 2u);
+  CHECK(sc[0] == 1.0);
+}
+
+TEST_CASE("rerank: margin combination and exclusion window", "[recommend][unit]") {
+  std::vector<std::uint32_t> items{0, 1, 2, 3};
+  std::vector<double> sc{1.0, 0.9, 0.8, 0.7};
+  const std::vector<double> margin{0.0, 10.0, 5.0, 20.0};
+  rc::rerank_options o;
+  o.margin = margin;
+  o.margin_weight = 1.0;
+  o.customer_weight = 0.5;
+  const std::vector<std::uint32_t> excl{1};
+  // score' = score (1 + 1 · 0.5 · m/20): item 0 → 1.0, item 2 → 0.8 · 1.125 = 0.9,
+  // item 3 → 0.7 · 1.5 = 1.05; item 1 excluded.
+  REQUIRE(rc::rerank(items, sc, 4, excl, o) == 3);
+  CHECK(items[0] == 3u);
+  CHECK(sc[0] == Approx(1.05));
+  CHECK(items[1] == 0u);
+  CHECK(items[2] == 2u);
+  CHECK(sc[2] == Approx(0.9));
+  const auto log = small_log();
+  // Customer a within 2 days of day 3 (days 1..3): x, y, z; within 0.5 days: z only.
+  CHECK(rc::bought_within(log, 0, at(3), 2.0) == std::vector<std::uint32_t>{0, 1, 2});
+  CHECK(rc::bought_within(log, 0, at(3), 0.5) == std::vector<std::uint32_t>{2});
+  o.margin_weight = -1;
+  CHECK_THROWS_AS(o.validate(4), invalid_argument_error);
+}

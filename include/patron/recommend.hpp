@@ -12,5 +12,7 @@
 #include "patron/recommend/als.hpp"
 #include "patron/recommend/popularity.hpp"
 #include "patron/recommend/metrics.hpp"
+#include "patron/recommend/content.hpp"
+#include "patron/recommend/rerank.hpp"
 
 #endif  // PATRON_RECOMMEND_HPP

@@ -98,6 +98,17 @@ interactions make_interactions(const transaction_log& log, std::span<const std::
   return build(log, rows, false, kind);
 }
 
+interactions make_interactions(const basket_set& baskets) {
+  interactions m;
+  m.items = baskets.items;
+  m.customers.reserve(baskets.size());
+  for (std::size_t b = 0; b < baskets.size(); ++b) (void)m.customers.intern(std::to_string(b + 1));
+  m.offsets = baskets.offsets;
+  m.item = baskets.item;
+  m.value.assign(baskets.item.size(), 1.0);
+  return m;
+}
+
 split_rows leave_last_out(const transaction_log& log) {
   // Basket key per row; per basket its earliest time and first row.
   std::unordered_map<std::uint64_t, std::size_t> basket_of;

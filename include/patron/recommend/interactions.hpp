@@ -11,6 +11,7 @@
 #include "patron/data/date.hpp"
 #include "patron/data/id_table.hpp"
 #include "patron/data/transaction_log.hpp"
+#include "patron/recommend/baskets.hpp"
 
 namespace patron::inline v1::recommend {
 
@@ -58,6 +59,10 @@ struct interactions {
 [[nodiscard]] interactions make_interactions(const transaction_log& log,
                                              std::span<const std::size_t> rows,
                                              interaction_value kind = interaction_value::count);
+
+/// A binary basket × item matrix: basket b is "customer" b (named by its 1-based line number),
+/// items keep the basket set's indices. Lets item-item and ALS run on basket files.
+[[nodiscard]] interactions make_interactions(const basket_set& baskets);
 
 /// Row indices of a log, divided into training and test rows (each row in exactly one).
 struct split_rows {
