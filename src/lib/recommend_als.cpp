@@ -116,6 +116,10 @@ als_model als_model::fit(const interactions& data, const als_options& options) {
     solve_side(m.user_, m.item_, f, data.offsets, data.item, data.value, options);
     solve_side(m.item_, m.user_, f, t_off, t_col, t_val, options);
   }
+  const auto fi = static_cast<Eigen::Index>(f);
+  Eigen::Map<const matrix> Y(m.item_.data(), static_cast<Eigen::Index>(ni), fi);
+  m.gram_.resize(f * f);
+  Eigen::Map<matrix>(m.gram_.data(), fi, fi) = Y.transpose() * Y;
   return m;
 }
 
@@ -154,7 +158,7 @@ void als_model::fold_in(std::span<const std::uint32_t> bought, std::span<const d
                                  "values must match bought and out must have factors() entries");
   const auto fi = static_cast<Eigen::Index>(factors_);
   Eigen::Map<const matrix> Y(item_.data(), static_cast<Eigen::Index>(n_items()), fi);
-  matrix A = Y.transpose() * Y;
+  matrix A = Eigen::Map<const matrix>(gram_.data(), fi, fi);
   A.diagonal().array() += options_.regularization;
   vector b = vector::Zero(fi);
   for (std::size_t k = 0; k < bought.size(); ++k) {

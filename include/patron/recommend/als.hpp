@@ -60,7 +60,7 @@ class als_model {
                                       std::span<double> scores) const;
 
   /// Fold-in of a customer not in the training data: solves the user equation exactly
-  /// (Cholesky) against the fixed item factors. `bought` and `values` give the customer's
+  /// (Cholesky) against the fixed item factors, O(f³ + n_bought f²) (YᵀY is kept from fit). `bought` and `values` give the customer's
   /// items and raw interaction values; `out` (size factors()) receives x_u.
   void fold_in(std::span<const std::uint32_t> bought, std::span<const double> values,
                std::span<double> out) const;
@@ -78,6 +78,7 @@ class als_model {
   std::size_t factors_ = 1;
   als_options options_;
   std::vector<double> user_, item_;
+  std::vector<double> gram_;  // YᵀY (f × f), kept for fold-in
 };
 
 }  // namespace patron::inline v1::recommend
