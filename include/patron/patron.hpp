@@ -32,4 +32,6 @@
 
 #include "patron/segment.hpp"
 
+#include "patron/recommend.hpp"
+
 #endif  // PATRON_PATRON_HPP

@@ -52,6 +52,8 @@ void add_score_command(CLI::App& app);
 void add_rfm_command(CLI::App& app);
 void add_tiers_command(CLI::App& app);
 void add_segment_command(CLI::App& app);
+void add_rules_command(CLI::App& app);
+void add_recommend_command(CLI::App& app);
 
 }  // namespace patron::cli
 

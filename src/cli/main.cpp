@@ -32,6 +32,8 @@ int main(int argc, char** argv) {
   pc::add_rfm_command(app);
   pc::add_tiers_command(app);
   pc::add_segment_command(app);
+  pc::add_rules_command(app);
+  pc::add_recommend_command(app);
 
   std::vector<std::string> args(argv + 1, argv + argc);
   if (!args.empty() && args[0] == "help") {

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: MIT
+// Reader options shared by `patron rules --format transactions` and `patron recommend`.
+#ifndef PATRON_CLI_RECOMMEND_CLI_HPP
+#define PATRON_CLI_RECOMMEND_CLI_HPP
+
+#include <memory>
+#include <ostream>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "patron/data/read.hpp"
+
+namespace patron::cli {
+
+/// Column names and cleaning flags for a transaction file with items, defaulting to the
+/// Online Retail layout (CustomerID, InvoiceDate, StockCode, InvoiceNo, Quantity × UnitPrice,
+/// cancellations "C...", numeric ids, lenient: rows without a customer are skipped and counted).
+struct transaction_flags {
+  std::string customer = "CustomerID", date = "InvoiceDate", item = "StockCode",
+              invoice = "InvoiceNo", quantity = "Quantity", price = "UnitPrice", amount;
+  std::string cancel_prefix = "C";
+  bool strict = false;
+
+  void add_to(CLI::App& cmd) {
+    cmd.add_option("--customer", customer, "Customer id column (name or 1-based position)")->capture_default_str();
+    cmd.add_option("--date", date, "Date column")->capture_default_str();
+    cmd.add_option("--item", item, "Item column")->capture_default_str();
+    cmd.add_option("--invoice", invoice, "Invoice column (\"\" = baskets per customer-day)")->capture_default_str();
+    cmd.add_option("--quantity", quantity, "Quantity column")->capture_default_str();
+    cmd.add_option("--price", price, "Unit price column (amount = quantity × price)")->capture_default_str();
+    cmd.add_option("--amount", amount, "Amount column (instead of --price)");
+    cmd.add_option("--cancel-prefix", cancel_prefix, "Invoice prefix of cancellations (dropped)")->capture_default_str();
+    cmd.add_flag("--strict", strict, "Stop at the first bad row instead of skipping and counting");
+  }
+
+  [[nodiscard]] read_options options() const {
+    read_options o;
+    auto col = [](const std::string& s) { return s.empty() ? column_ref{} : column_ref::parse(s); };
+    o.customer = col(customer);
+    o.date = col(date);
+    o.item = col(item);
+    o.invoice = col(invoice);
+    o.quantity = col(quantity);
+    if (amount.empty()) {
+      o.price = col(price);
+    } else {
+      o.amount = col(amount);
+    }
+    o.cancel_prefix = cancel_prefix;
+    o.returns = returns_policy::drop;
+    o.numeric_ids = true;
+    o.lenient = !strict;
+    return o;
+  }
+};
+
+}  // namespace patron::cli
+
+#endif  // PATRON_CLI_RECOMMEND_CLI_HPP
