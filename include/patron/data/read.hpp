@@ -47,6 +47,24 @@ enum class duplicates_policy { keep, drop };
 
 /// Reader options. Defaults read a comma/semicolon/tab/pipe/whitespace file with or without a
 /// header, detected from the first lines.
+///
+/// Detection (from the first 64 KiB / 20 rows):
+/// - delimiter: the first of ',' tab ';' '|' that occurs (outside quotes) equally often and at
+///   least once on each of the first 10 lines; else the one with the largest minimum count; else
+///   runs of blanks. A UTF-8 byte-order mark is skipped.
+/// - header (header_mode::detect): naming any column implies a header. Otherwise the first row is
+///   a header when some column holds a non-empty value in it that is neither a number nor a date
+///   while the second row holds a number or date there; a lone row is a header when none of its
+///   fields is a number or a date.
+/// - columns not given are bound by common header names (customer_id, customerid, customer, id,
+///   client; date, invoicedate, order_date, timestamp; amount, dollar_value, revenue, sales,
+///   total, value; quantity, qty; unitprice, price; stockcode, item, product, sku; invoiceno,
+///   invoice, order_id). With quantity and price bound and no amount, amount = quantity × price.
+/// - dates: the layout of the first sample date that reads in one of them, then enforced.
+/// Blank lines are not rows. Rows may have more fields than needed; fewer is errc::ragged_row.
+/// Lenient reasons: ragged_row, line_too_long, missing_customer, missing_date, missing_amount,
+/// missing_value, bad_number, out_of_range, bad_date, bad_encoding, return_dropped (also in
+/// strict mode), duplicate_dropped (also in strict mode).
 struct read_options {
   char delimiter = 0;  ///< 0 = detect; ' ' = runs of spaces/tabs (CDNOW's layout)
   header_mode header = header_mode::detect;
@@ -60,7 +78,9 @@ struct read_options {
   date_format dates = date_format::detect;
   returns_policy returns = returns_policy::drop;
   std::string cancel_prefix;  ///< e.g. "C" for Online Retail's cancellation invoices
-  bool numeric_ids = false;   ///< "17850.0" and "17850" are one customer
+  /// Customer ids that are digits with an all-zero fraction lose it and their leading zeros:
+  /// "17850.0", "017850" and "17850" are one customer "17850".
+  bool numeric_ids = false;
   duplicates_policy duplicates = duplicates_policy::keep;
   bool lenient = false;  ///< skip bad rows (counted in the report) instead of stopping
   bool require_amount = true;
@@ -84,11 +104,15 @@ struct ingest_report {
   std::uint64_t rows_read = 0;  ///< data rows (header excluded)
   std::uint64_t rows_kept = 0;
   std::uint64_t bytes_read = 0;  ///< uncompressed bytes
-  std::vector<ingest_outcome> outcomes;
+  std::vector<ingest_outcome> outcomes;  ///< skipped rows per reason: Σ count = rows_read − rows_kept
   std::vector<std::string> bindings;  ///< e.g. "amount <- column 5 (dollar_value)"
+  /// Kept rows that are returns/cancellations under returns_policy::net (stored as negative).
+  std::uint64_t returns_netted = 0;
 
   /// Count for one reason (0 if none).
   [[nodiscard]] std::uint64_t count(std::string_view reason) const noexcept;
+  /// Σ of all outcome counts: every row read and not kept.
+  [[nodiscard]] std::uint64_t rows_skipped() const noexcept;
   /// Human-readable multi-line text, as the CLI prints it on stderr.
   [[nodiscard]] std::string to_text() const;
 };
