@@ -13,4 +13,6 @@
 #include "patron/data/summary.hpp"
 #include "patron/data/summary_io.hpp"
 
+#include "patron/lifecycle.hpp"
+
 #endif  // PATRON_PATRON_HPP

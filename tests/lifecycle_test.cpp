@@ -1,0 +1,392 @@
+// SPDX-License-Identifier: MIT
+// Lifecycle: table validation, the built-in tables on hand-built histories, replay, Markov CLV,
+// triggers. Every expected number is worked out by hand in the comment above it.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "patron/error.hpp"
+#include "patron/lifecycle.hpp"
+
+using namespace patron;
+using namespace patron::lifecycle;
+
+namespace {
+
+timestamp day(int y, int m, int d) { return start_of(from_ymd(y, m, d)); }
+
+transition_table tiny_table() {
+  transition_table t;
+  t.name = "tiny";
+  t.states = {"a", "b", "c"};
+  t.events = {"go", "stop"};
+  t.initial = "a";
+  t.rows = {{"a", "go", guard{combine::all, {{feature::frequency, comparison::ge, 2.0}}}, "c", "far"},
+            {"a", "go", {}, "b", "near"},
+            {"b", "go", {}, "c", ""}};
+  return t;
+}
+
+bool has_issue(const std::vector<validation_issue>& v, issue_kind k, int row) {
+  for (const auto& i : v)
+    if (i.kind == k && i.row == row) return true;
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("state_machine: the first matching row wins and an event with no row is unhandled",
+          "[lifecycle][unit]") {
+  const state_machine m(tiny_table());
+  feature_row f;
+  f[feature::frequency] = 3;
+  // frequency 3 ≥ 2: row 0 ("far") fires before the unguarded row 1.
+  auto r = m.fire(m.state("a"), m.event("go"), f);
+  CHECK(r.to == m.state("c"));
+  CHECK(r.row == 0);
+  CHECK(m.row_name(r.row) == "far");
+  f[feature::frequency] = 1;
+  r = m.fire(m.state("a"), m.event("go"), f);
+  CHECK(r.to == m.state("b"));
+  CHECK(r.row == 1);
+  // Row 2 has no name: the default names it from-event->to.
+  CHECK(m.row_name(2) == "b-go->c");
+  // No row for (a, stop) nor (c, go): unhandled, state unchanged.
+  r = m.fire(m.state("a"), m.event("stop"), f);
+  CHECK(r.row == step_result::unhandled);
+  CHECK(r.to == m.state("a"));
+  r = m.fire(m.state("c"), m.event("go"), f);
+  CHECK(r.row == step_result::unhandled);
+  CHECK(r.to == m.state("c"));
+}
+
+TEST_CASE("state_machine: NaN features fail every comparison", "[lifecycle][unit]") {
+  const state_machine m(tiny_table());
+  feature_row f;  // all NaN: frequency >= 2 is false, so the unguarded row fires
+  CHECK(m.fire(m.state("a"), m.event("go"), f).row == 1);
+}
+
+TEST_CASE("validate: unknown states, events, features, ambiguous and dead rows are reported",
+          "[lifecycle][error]") {
+  transition_table t = tiny_table();
+  t.rows.push_back({"a", "go", {}, "zzz", ""});                    // row 3: unknown to-state; unguarded like row 1
+  t.rows.push_back({"q", "go", {}, "a", ""});                      // row 4: unknown from-state
+  t.rows.push_back({"b", "jump", {}, "a", ""});                    // row 5: unknown event
+  t.rows.push_back({"b", "stop", guard{combine::all, {{feature::p_alive, comparison::lt, 0.5}}}, "a", ""});  // row 6
+  t.rows.push_back({"b", "stop", guard{combine::all, {{feature::p_alive, comparison::lt, 0.5}}}, "c", ""});  // row 7: same guard
+  // row 8: frequency < 1 and frequency > 3 cannot both hold
+  t.rows.push_back({"c", "stop",
+                    guard{combine::all, {{feature::frequency, comparison::lt, 1.0}, {feature::frequency, comparison::gt, 3.0}}},
+                    "a", ""});
+  t.rows.push_back({"c", "go", guard{combine::all, {{feature::monetary, comparison::gt, std::nan("")}}}, "a", ""});  // row 9
+  // row 10: shadowed by the unguarded row 2 (b, go)
+  t.rows.push_back({"b", "go", guard{combine::all, {{feature::frequency, comparison::gt, 1.0}}}, "a", ""});
+  feature_set avail;
+  avail.add(feature::frequency);
+  avail.add(feature::monetary);
+  const auto issues = validate(t, avail);
+  CHECK(has_issue(issues, issue_kind::unknown_state, 3));
+  CHECK(has_issue(issues, issue_kind::ambiguous, 3));
+  CHECK(has_issue(issues, issue_kind::never_fires, 10));
+  CHECK(has_issue(issues, issue_kind::unknown_state, 4));
+  CHECK(has_issue(issues, issue_kind::unknown_event, 5));
+  CHECK(has_issue(issues, issue_kind::missing_feature, 6));
+  CHECK(has_issue(issues, issue_kind::ambiguous, 7));
+  CHECK(has_issue(issues, issue_kind::never_fires, 8));
+  CHECK(has_issue(issues, issue_kind::bad_threshold, 9));
+  CHECK_THROWS_MATCHES(state_machine(t, avail), invalid_argument_error,
+                       Catch::Matchers::Message("[patron.bad_rule] lifecycle table \"tiny\": row 4: to = \"zzz\": "
+                                                "no such state"));
+}
+
+TEST_CASE("validate: unreachable states are a warning, a bad initial state an error", "[lifecycle][error]") {
+  transition_table t = tiny_table();
+  t.states.push_back("island");
+  const auto issues = validate(t);
+  REQUIRE(issues.size() == 1);
+  CHECK(issues[0].kind == issue_kind::unreachable);
+  CHECK_FALSE(issues[0].is_error);
+  CHECK(issues[0].message == "state \"island\" is unreachable from \"a\"");
+  CHECK_NOTHROW(state_machine(t));
+  t.initial = "nowhere";
+  CHECK(has_issue(validate(t), issue_kind::unknown_state, -1));
+  CHECK_THROWS_AS(state_machine(t), invalid_argument_error);
+  t.states.clear();
+  CHECK(has_issue(validate(t), issue_kind::no_states, -1));
+}
+
+TEST_CASE("built-in tables validate cleanly with every state reachable", "[lifecycle][unit]") {
+  feature_set log_only;
+  for (feature f : {feature::recency_days, feature::frequency, feature::monetary, feature::total_spend,
+                    feature::tenure_days, feature::mean_interpurchase_days})
+    log_only.add(f);
+  CHECK(validate(seven_stage_table(), log_only).empty());
+  CHECK(validate(four_stage_table(), log_only).empty());
+  seven_stage_options o;
+  o.use_p_alive = true;
+  // With P(alive) guards but no p_alive column: a validation error.
+  CHECK(has_issue(validate(seven_stage_table(o), log_only), issue_kind::missing_feature, 9));
+  CHECK(validate(seven_stage_table(o)).empty());
+  // 9 purchase rows + 5 termination + 1 + 3 decline rows + 7 stay rows = 25.
+  CHECK(seven_stage_table().rows.size() == 25);
+  o.termination_p_alive = 0.9;  // above decline_p_alive 0.5
+  CHECK_THROWS_AS(seven_stage_table(o), invalid_argument_error);
+}
+
+TEST_CASE("classify: P(alive) guards over a batch of customers", "[lifecycle][unit]") {
+  seven_stage_options o;
+  o.use_p_alive = true;  // decline below 0.5, termination below 0.1
+  const state_machine m(seven_stage_table(o));
+  const state_id mat = m.state("maturity");
+  // Four mature customers, recent purchases (recency 5 days, own mean IPT 30 days: not overdue).
+  const std::vector<state_id> from(4, mat);
+  const std::vector<double> recency{5, 5, 5, 400}, ipt{30, 30, 30, 30}, p_alive{0.9, 0.3, 0.05, 0.9};
+  feature_columns cols(4);
+  cols.set(feature::recency_days, recency);
+  cols.set(feature::mean_interpurchase_days, ipt);
+  std::vector<state_id> to(4);
+  std::vector<std::int32_t> row(4);
+  // Without the p_alive column the table cannot be evaluated.
+  CHECK_THROWS_MATCHES(m.classify(from, m.event("review"), cols, to, row), invalid_argument_error,
+                       Catch::Matchers::Message("[patron.bad_rule] state_machine::classify: feature = "
+                                                "\"p_alive\": the table tests it but no column was given"));
+  cols.set(feature::p_alive, p_alive);
+  m.classify(from, m.event("review"), cols, to, row);
+  // 0.9 with recency 5 ≤ 2 × 30: stays mature; 0.3 < 0.5: decline; 0.05 < 0.1: termination;
+  // recency 400 > 365: termination even with P(alive) 0.9.
+  CHECK(m.state_name(to[0]) == "maturity");
+  CHECK(m.row_name(row[0]) == "stay");
+  CHECK(m.state_name(to[1]) == "decline");
+  CHECK(m.row_name(row[1]) == "overdue");
+  CHECK(m.state_name(to[2]) == "termination");
+  CHECK(m.state_name(to[3]) == "termination");
+  CHECK(m.row_name(row[3]) == "lapsed");
+  std::vector<state_id> wrong(3);
+  CHECK_THROWS_AS(m.classify(from, m.event("review"), cols, wrong), invalid_argument_error);
+}
+
+TEST_CASE("replay: every default seven-stage transition on hand-built histories", "[lifecycle][reference]") {
+  transaction_log log;
+  // a: buys 2024-01-01, 01-11, 01-21, 01-31 → development, growth, (growth, x = 2), maturity
+  //    (x = 3); mean IPT 30/3 = 10 days. 2024-02-25: recency 25 > 2 × 10 → decline.
+  //    2025-02-01: recency 367 (366 days to 2025-01-31, 2024 is leap, + 1) > 365 → termination.
+  //    2025-03-01 → recovery; 2025-03-10 → maturity. 2025-03-31: recency 21, mean IPT
+  //    (2025-03-10 − 2024-01-01) / 5 = 434 / 5 = 86.8 → stays mature.
+  for (auto [y, m, d] : {std::tuple{2024, 1, 1}, {2024, 1, 11}, {2024, 1, 21}, {2024, 1, 31},
+                         {2025, 3, 1}, {2025, 3, 10}})
+    log.add("a", day(y, m, d), 10.0);
+  // b: one purchase 2024-01-10; 2025-02-01: recency 388 > 365 → termination (the termination
+  //    row comes before the decline row).
+  log.add("b", day(2024, 1, 10), 5.0);
+  // c: one purchase 2024-08-01; 2025-02-01: recency 184 (31+30+31+30+31+31) > 180 → decline;
+  //    2025-03-31: recency 242 ≤ 365 → still decline.
+  log.add("c", day(2024, 8, 1), 5.0);
+  // d: 2024-01-01, 01-06 (growth, IPT 5); 01-31: recency 25 > 10 → decline; 02-10 purchase
+  //    with x = 2 < 3 → growth; 02-15 and 02-25: IPT 40/2 = 20, recency 5 and 15 ≤ 40 → growth.
+  //    2025-02-01: recency 357 (366 days to 2025-02-10 − 9) ≤ 365 but > 40 → decline;
+  //    2025-03-31: recency 357 + 58 = 415 > 365 → termination.
+  log.add("d", day(2024, 1, 1), 1.0);
+  log.add("d", day(2024, 1, 6), 1.0);
+  log.add("d", day(2024, 2, 10), 1.0);
+  // e: 2024-01-01, 01-02, 01-03 (growth, IPT 1); 01-31: recency 28 > 2 → decline; 02-10
+  //    purchase, x = 3 → maturity; 02-15/02-25: IPT 40/3, recency 5 and 15 ≤ 26.7 → maturity;
+  //    then like d: 2025-02-01 decline (357 > 26.7), 2025-03-31 termination (415 > 365).
+  log.add("e", day(2024, 1, 1), 1.0);
+  log.add("e", day(2024, 1, 2), 1.0);
+  log.add("e", day(2024, 1, 3), 1.0);
+  log.add("e", day(2024, 2, 10), 1.0);
+  const std::vector<date> dates{from_ymd(2024, 1, 31), from_ymd(2024, 2, 15), from_ymd(2024, 2, 25),
+                                from_ymd(2025, 2, 1), from_ymd(2025, 3, 31)};
+  const state_machine m(seven_stage_table());
+  const replay_result r = replay(log, dates, m);
+  auto stages = [&](std::uint32_t c) {
+    std::vector<std::string> s;
+    for (std::size_t d = 0; d < dates.size(); ++d) s.push_back(m.state_name(r.stage_at(d, c)));
+    return s;
+  };
+  using v = std::vector<std::string>;
+  CHECK(stages(0) == v{"maturity", "maturity", "decline", "termination", "maturity"});
+  CHECK(stages(1) == v{"development", "development", "development", "termination", "termination"});
+  CHECK(stages(2) == v{"prospect", "prospect", "prospect", "decline", "decline"});
+  CHECK(stages(3) == v{"decline", "growth", "growth", "decline", "termination"});
+  CHECK(stages(4) == v{"decline", "maturity", "maturity", "decline", "termination"});
+  CHECK(r.unhandled == 0);
+
+  // a's changes with the rule that fired, in order.
+  std::vector<std::string> a_rules;
+  std::vector<date> a_days;
+  for (const auto& t : r.transitions)
+    if (t.customer == 0) {
+      a_rules.push_back(m.row_name(t.row));
+      a_days.push_back(t.on);
+    }
+  CHECK(a_rules == v{"first_purchase", "repeat_purchase", "reached_maturity", "overdue", "lapsed", "won_back",
+                     "recovered"});
+  CHECK(a_days[5] == from_ymd(2025, 3, 1));
+  // Funnel at 2024-01-31: c prospect, b development, a maturity, d and e decline.
+  const std::size_t ns = m.state_count();
+  CHECK(r.funnel[0 * ns + m.state("prospect")] == 1);
+  CHECK(r.funnel[0 * ns + m.state("development")] == 1);
+  CHECK(r.funnel[0 * ns + m.state("growth")] == 0);
+  CHECK(r.funnel[0 * ns + m.state("maturity")] == 1);
+  CHECK(r.funnel[0 * ns + m.state("decline")] == 2);
+  // Migration over the 4 steps × 5 customers = 20 pairs; from the stage lists above:
+  // termination→termination: b in the last step = 1; maturity→maturity: a (0→1), e (1→2) = 2;
+  // decline→termination: a (2→3), d and e (3→4) = 3; termination→maturity: a (3→4) = 1.
+  auto mig = [&](const char* a, const char* b) { return r.migration[m.state(a) * ns + m.state(b)]; };
+  std::uint64_t total = 0;
+  for (auto n : r.migration) total += n;
+  CHECK(total == 20);
+  CHECK(mig("termination", "termination") == 1);
+  CHECK(mig("maturity", "maturity") == 2);
+  CHECK(mig("decline", "termination") == 3);
+  CHECK(mig("termination", "maturity") == 1);
+  CHECK(mig("prospect", "prospect") == 2);
+}
+
+TEST_CASE("replay: the four-stage table", "[lifecycle][reference]") {
+  transaction_log log;
+  // x: 2024-01-01 → new; 2024-03-01 → existing; 2025-06-01: recency 457 > 365 → churned;
+  //    2025-07-01 purchase → existing (won back).
+  log.add("x", day(2024, 1, 1), 1.0);
+  log.add("x", day(2024, 3, 1), 1.0);
+  log.add("x", day(2025, 7, 1), 1.0);
+  // y: 2024-02-01 → new; 2025-06-01: recency 486 > 365 → churned and stays churned.
+  log.add("y", day(2024, 2, 1), 1.0);
+  const std::vector<date> dates{from_ymd(2024, 1, 31), from_ymd(2024, 3, 31), from_ymd(2025, 6, 1),
+                                from_ymd(2025, 7, 31)};
+  const state_machine m(four_stage_table());
+  const replay_result r = replay(log, dates, m);
+  CHECK(m.state_name(r.stage_at(0, 0)) == "new");
+  CHECK(m.state_name(r.stage_at(1, 0)) == "existing");
+  CHECK(m.state_name(r.stage_at(2, 0)) == "churned");
+  CHECK(m.state_name(r.stage_at(3, 0)) == "existing");
+  CHECK(m.state_name(r.stage_at(0, 1)) == "potential");
+  CHECK(m.state_name(r.stage_at(1, 1)) == "new");
+  CHECK(m.state_name(r.stage_at(2, 1)) == "churned");
+  CHECK(m.state_name(r.stage_at(3, 1)) == "churned");
+}
+
+TEST_CASE("replay: input columns and their validation", "[lifecycle][error]") {
+  transaction_log log;
+  log.add("a", day(2024, 1, 1), 1.0);
+  log.add("a", day(2024, 1, 5), 1.0);
+  const std::vector<date> dates{from_ymd(2024, 1, 31), from_ymd(2024, 2, 29)};
+  seven_stage_options o;
+  o.use_p_alive = true;
+  const state_machine m(seven_stage_table(o));
+  CHECK_THROWS_MATCHES(replay(log, dates, m), invalid_argument_error,
+                       Catch::Matchers::Message("[patron.bad_rule] lifecycle::replay: feature = \"p_alive\": the "
+                                                "table tests it but the replay has no such input column"));
+  replay_inputs in;
+  in.columns.push_back({feature::p_alive, {0.9}});  // needs 1 customer × 2 dates
+  CHECK_THROWS_AS(replay(log, dates, m, in), invalid_argument_error);
+  // 2024-01-31: recency 26 > 2 × 4 → decline anyway; use P(alive) at date 2 = 0.05 → termination.
+  in.columns[0].values = {0.9, 0.05};
+  const replay_result r = replay(log, dates, m, in);
+  CHECK(m.state_name(r.stage_at(0, 0)) == "decline");
+  CHECK(m.state_name(r.stage_at(1, 0)) == "termination");
+  const std::vector<date> backwards{from_ymd(2024, 2, 29), from_ymd(2024, 1, 31)};
+  CHECK_THROWS_AS(replay(log, backwards, m, in), invalid_argument_error);
+}
+
+TEST_CASE("month_ends: last days of each month, leap February included", "[lifecycle][unit]") {
+  const auto d = month_ends(from_ymd(1997, 12, 15), from_ymd(1998, 2, 3));
+  REQUIRE(d.size() == 3);
+  CHECK(d[0] == from_ymd(1997, 12, 31));
+  CHECK(d[1] == from_ymd(1998, 1, 31));
+  CHECK(d[2] == from_ymd(1998, 2, 28));
+  CHECK(month_ends(from_ymd(2024, 2, 1), from_ymd(2024, 2, 1)).front() == from_ymd(2024, 2, 29));
+}
+
+// ---- Markov migration CLV ---------------------------------------------------------------------
+
+namespace {
+// States {active, at_risk, lost}, lost absorbing; d = 0.25 so (1+d)^−1 = 0.8.
+Eigen::MatrixXd three_state_p() {
+  Eigen::MatrixXd P(3, 3);
+  P << 0.5, 0.25, 0.25,  //
+      0.25, 0.5, 0.25,   //
+      0.0, 0.0, 1.0;
+  return P;
+}
+}  // namespace
+
+TEST_CASE("markov_value: hand-computed three-state example", "[lifecycle][reference]") {
+  const Eigen::MatrixXd P = three_state_p();
+  Eigen::VectorXd R(3);
+  R << 100, 40, 0;
+  // M = 0.8 P. V3 = 0 (absorbing, no reward). V1 = 100 + 0.4 V1 + 0.2 V2, V2 = 40 + 0.2 V1 + 0.4 V2
+  // → 0.6 V1 − 0.2 V2 = 100, −0.2 V1 + 0.6 V2 = 40 → V1 = 3 V2 − 200 → 1.6 V2 = 220:
+  // V2 = 137.5, V1 = 212.5. Tolerance: one LU solve of a 3 × 3 well-conditioned system.
+  const Eigen::VectorXd v = markov_value(P, R, 0.25);
+  CHECK(v(0) == Approx(212.5).epsilon(1e-12));
+  CHECK(v(1) == Approx(137.5).epsilon(1e-12));
+  CHECK(v(2) == Approx(0.0).margin(1e-12));
+  // Horizon 0: V = R. Horizon 1: R + M R = [100 + 0.4·100 + 0.2·40, 40 + 0.2·100 + 0.4·40] = [148, 76].
+  CHECK(markov_value(P, R, 0.25, 0)(0) == 100.0);
+  const Eigen::VectorXd v1 = markov_value(P, R, 0.25, 1);
+  CHECK(v1(0) == Approx(148.0));
+  CHECK(v1(1) == Approx(76.0));
+  // The finite sums increase to the closed form: the spectral radius of M is 0.8 × 0.75 = 0.6, so
+  // after 100 periods the remainder is below 212.5 × 0.6^100 / 0.4 ≈ 3e-20.
+  double prev = 0;
+  for (std::size_t h : {1u, 5u, 20u, 100u}) {
+    const double vh = markov_value(P, R, 0.25, h)(0);
+    CHECK(vh > prev);
+    CHECK(vh <= 212.5 + 1e-9);
+    prev = vh;
+  }
+  CHECK(markov_value(P, R, 0.25, 100)(0) == Approx(212.5).epsilon(1e-12));
+}
+
+TEST_CASE("expected_time_to_absorption: matches the churn-rate lifetime", "[lifecycle][reference]") {
+  // Q = [[0.5, 0.25], [0.25, 0.5]]; (I − Q) t = 1 is symmetric so t1 = t2 = t, 0.25 t = 1: t = 4.
+  // Both transient states churn with probability 0.25 per period: T = 1 / 0.25 = 4.
+  const Eigen::VectorXd t = expected_time_to_absorption(three_state_p());
+  CHECK(t(0) == Approx(4.0));
+  CHECK(t(1) == Approx(4.0));
+  CHECK(t(2) == 0.0);
+  CHECK(t(0) == Approx(churn_lifetime(0.25)));
+  CHECK_THROWS_AS(churn_lifetime(0.0), invalid_argument_error);
+}
+
+TEST_CASE("markov: identity, absorbing and singular edge cases", "[lifecycle][error]") {
+  // P = I: every state keeps its reward forever: V = R / (1 − 1/1.1) = 11 R.
+  const Eigen::MatrixXd I = Eigen::MatrixXd::Identity(2, 2);
+  Eigen::VectorXd R(2);
+  R << 10, 20;
+  const Eigen::VectorXd v = markov_value(I, R, 0.1);
+  CHECK(v(0) == Approx(110.0));
+  CHECK(v(1) == Approx(220.0));
+  // Every state absorbing: lifetime 0 from each.
+  CHECK(expected_time_to_absorption(I).isZero());
+  // d = 0 with a stochastic P: I − P is singular.
+  CHECK_THROWS_AS(markov_value(three_state_p(), Eigen::VectorXd::Ones(3), 0.0), numeric_error);
+  // No absorbing state: infinite lifetime is an error.
+  Eigen::MatrixXd flip(2, 2);
+  flip << 0, 1, 1, 0;
+  CHECK_THROWS_AS(expected_time_to_absorption(flip), numeric_error);
+  // Two transient states cycling between themselves beside an absorbing one never absorb.
+  Eigen::MatrixXd trap(3, 3);
+  trap << 0, 1, 0, 1, 0, 0, 0, 0, 1;
+  CHECK_THROWS_AS(expected_time_to_absorption(trap), numeric_error);
+  Eigen::MatrixXd bad(2, 2);
+  bad << 0.5, 0.6, 0, 1;  // row sums to 1.1
+  CHECK_THROWS_AS(markov_value(bad, R, 0.1), invalid_argument_error);
+}
+
+TEST_CASE("estimate_transition_matrix: row frequencies, empty rows absorbing", "[lifecycle][unit]") {
+  // Counts [[3, 1], [0, 0]]: row 0 → [0.75, 0.25]; row 1 never observed → absorbing.
+  const std::vector<std::uint64_t> counts{3, 1, 0, 0};
+  const auto e = estimate_transition_matrix(counts, 2);
+  CHECK(e.P(0, 0) == 0.75);
+  CHECK(e.P(0, 1) == 0.25);
+  CHECK(e.P(1, 1) == 1.0);
+  REQUIRE(e.empty_rows.size() == 1);
+  CHECK(e.empty_rows[0] == 1);
+  CHECK_THROWS_AS(estimate_transition_matrix(counts, 3), invalid_argument_error);
+}
