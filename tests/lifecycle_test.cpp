@@ -390,3 +390,79 @@ TEST_CASE("estimate_transition_matrix: row frequencies, empty rows absorbing", "
   CHECK(e.empty_rows[0] == 1);
   CHECK_THROWS_AS(estimate_transition_matrix(counts, 3), invalid_argument_error);
 }
+
+// ---- tables as files ----------------------------------------------------------------------------
+
+TEST_CASE("parse_guard: text conditions, scales and errors", "[lifecycle][unit]") {
+  const guard g = parse_guard("recency_days > 2*mean_interpurchase_days | p_alive < 0.5");
+  CHECK(g.mode == combine::any);
+  REQUIRE(g.conditions.size() == 2);
+  CHECK(g.conditions[0] == condition{feature::recency_days, comparison::gt, 2.0, feature::mean_interpurchase_days});
+  CHECK(g.conditions[1] == condition{feature::p_alive, comparison::lt, 0.5, feature::none});
+  CHECK(to_string(g) == "recency_days > 2*mean_interpurchase_days | p_alive < 0.5");
+  CHECK(parse_guard(" always ").always());
+  CHECK(parse_guard("frequency >= 3 & monetary != -1").conditions[1].threshold == -1.0);
+  CHECK_THROWS_MATCHES(parse_guard("frequency >= 3 & p_alive < 1 | clv > 2"), invalid_argument_error,
+                       Catch::Matchers::Message("[patron.bad_rule] guard: condition = \"frequency >= 3 & p_alive "
+                                                "< 1 | clv > 2\": mixes & and |: split it into two rows"));
+  CHECK_THROWS_MATCHES(parse_guard("age > 3"), invalid_argument_error,
+                       Catch::Matchers::Message("[patron.bad_rule] guard: condition = \"age > 3\": unknown feature "
+                                                "\"age\""));
+  CHECK_THROWS_AS(parse_guard("frequency => 3"), invalid_argument_error);
+  CHECK_THROWS_AS(parse_guard("frequency > three"), invalid_argument_error);
+}
+
+TEST_CASE("table_from_json / table_from_csv: a custom lifecycle as data", "[lifecycle][unit]") {
+  const std::string json = R"({"name": "vip", "states": ["guest", "member", "vip"], "events": ["review"],
+    "initial": "guest",
+    "rows": [
+      {"from": "guest", "event": "review", "to": "vip", "name": "big",
+       "guard": {"all": [{"feature": "total_spend", "op": ">=", "value": 1000}]}},
+      {"from": "guest", "event": "review", "to": "member", "guard": "total_spend >= 100"},
+      {"from": "member", "event": "review", "to": "vip",
+       "guard": {"any": [{"feature": "total_spend", "op": ">=", "value": 1000},
+                         {"feature": "clv", "op": ">", "value": 2, "times": "total_spend"}]}}]})";
+  const transition_table t = table_from_json(json, "vip.json");
+  const state_machine m(t);
+  feature_row f;
+  f[feature::total_spend] = 150;
+  // 150 < 1000 fails "big"; 150 ≥ 100 → member.
+  CHECK(m.state_name(m.fire(m.state("guest"), 0, f).to) == "member");
+  // member with CLV 400 > 2 × 150 = 300 → vip through the scaled any-condition.
+  f[feature::clv] = 400;
+  CHECK(m.state_name(m.fire(m.state("member"), 0, f).to) == "vip");
+  // The JSON writer reads back to the same table.
+  const transition_table back = table_from_json(table_to_json(t));
+  REQUIRE(back.rows.size() == 3);
+  CHECK(back.rows[2].when == t.rows[2].when);
+  CHECK(back.states == t.states);
+
+  const std::string csv =
+      "from,event,to,guard,name\n"
+      "# comment lines and blank lines are skipped\n"
+      "\n"
+      "guest,review,member,total_spend >= 100,joined\n"
+      "member,review,guest,recency_days > 365\r\n";
+  const transition_table c = table_from_csv(csv, "dir/rules.csv");
+  CHECK(c.name == "rules.csv");
+  CHECK(c.initial == "guest");
+  CHECK(c.states == std::vector<std::string>{"guest", "member"});
+  CHECK(c.events == std::vector<std::string>{"review"});
+  CHECK(c.rows[0].name == "joined");
+  CHECK(c.rows[1].when.conditions[0].threshold == 365.0);
+}
+
+TEST_CASE("table_from_json / table_from_csv: errors name the file, line and field", "[lifecycle][error]") {
+  CHECK_THROWS_MATCHES(table_from_csv("from,event,to,guard\na,go,b\n", "r.csv"), data_error,
+                       Catch::Matchers::Message("[patron.bad_rule] r.csv:2: fields = \"3\": expected 4 or 5: "
+                                                "from,event,to,guard[,name]"));
+  CHECK_THROWS_AS(table_from_csv("from,event,to,guard\na,go,b,frequency ~ 3\n", "r.csv"), data_error);
+  CHECK_THROWS_AS(table_from_csv("a,go,b,\n", "r.csv"), data_error);
+  CHECK_THROWS_AS(table_from_json("{", "t.json"), data_error);
+  CHECK_THROWS_MATCHES(table_from_json(R"({"states": ["a"], "events": ["go"], "rows": []})", "t.json"), data_error,
+                       Catch::Matchers::Message("[patron.bad_rule] t.json: .initial = \"\": missing"));
+  CHECK_THROWS_AS(table_from_json(R"({"states": ["a"], "events": ["go"], "initial": "a",
+      "rows": [{"from": "a", "event": "go", "to": "a", "guard": {"all": [{"feature": "clv"}]}}]})", "t.json"),
+                  data_error);
+  CHECK_THROWS_AS(load_table("/nonexistent/table.json"), data_error);
+}

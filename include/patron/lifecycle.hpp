@@ -9,5 +9,6 @@
 #include "patron/lifecycle/builtin.hpp"
 #include "patron/lifecycle/replay.hpp"
 #include "patron/lifecycle/markov.hpp"
+#include "patron/lifecycle/table_io.hpp"
 
 #endif  // PATRON_LIFECYCLE_HPP
