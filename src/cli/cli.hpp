@@ -45,6 +45,7 @@ class output {
 [[nodiscard]] std::string format_double(double v);
 
 // One registration function per command (src/cli/cmd_<name>.cpp).
+void add_lifecycle_command(CLI::App& app);
 
 }  // namespace patron::cli
 

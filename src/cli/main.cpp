@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   app.add_subcommand("help", "Show the commands, or one command's options: patron help <command>");
 
   // Commands: one line each (src/cli/cmd_<name>.cpp).
+  pc::add_lifecycle_command(app);
 
   std::vector<std::string> args(argv + 1, argv + argc);
   if (!args.empty() && args[0] == "help") {
