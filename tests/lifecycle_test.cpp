@@ -466,3 +466,101 @@ TEST_CASE("table_from_json / table_from_csv: errors name the file, line and fiel
                   data_error);
   CHECK_THROWS_AS(load_table("/nonexistent/table.json"), data_error);
 }
+
+// ---- triggers and capping ---------------------------------------------------------------------
+
+TEST_CASE("evaluate_triggers: every trigger on hand-built histories", "[lifecycle][reference]") {
+  const date base = from_ymd(2024, 1, 1);
+  transaction_log log;
+  // h: a purchase of 10 every 10 days on days 0..200.
+  for (int i = 0; i <= 200; i += 10) log.add("h", start_of(base + i), 10.0);
+  // s: the same rhythm, 100 per day up to day 110 then 20.
+  for (int i = 0; i <= 200; i += 10) log.add("s", start_of(base + i), i <= 110 ? 100.0 : 20.0);
+  // b: one purchase on day 0.
+  log.add("b", start_of(base), 5.0);
+  const std::vector<date> dates{base + 200, base + 260, base + 290};
+  trigger_inputs in;
+  in.birthday_customer = {2};
+  in.birthday = {from_ymd(1990, 7, 30)};
+  // b: cart on day 250 10:00, no order → abandoned when the 24 h window ends on day 251.
+  // h: cart on day 199 20:00, purchase on day 200 within 24 h → no trigger.
+  in.cart_customer = {2, 0};
+  in.cart_time = {start_of(base + 250) + 10 * 3600, start_of(base + 199) + 20 * 3600};
+  const auto ev = evaluate_triggers(log, dates, {}, in);
+  std::vector<std::string> got;
+  for (const auto& e : ev)
+    got.push_back(log.customers.name(e.customer) + " " + to_string(e.on) + " " + std::string(trigger_name(e.kind)));
+  // h at day 260: recency 60 > 2 × 10 → overdue; window (170, 260] has days 180, 190, 200: rate
+  //   3/90 = 0.033 ≤ 0.5 × (18 days / 170) = 0.053 → habit change. Day 290: same spells, no repeat.
+  //   Day 200: rate 9/90 = 0.1 vs 12/110 = 0.109: no change.
+  // s at day 200: rate as h, but mean spend in (110, 200] is 20 ≤ 0.5 × 100 → habit change;
+  //   day 260: overdue (60 > 20); the habit spell continues, no second event.
+  // b: birthday 07-30 in the first period (2023-07-20, 2024-07-19] → 2023-07-30, and in
+  //   (day 200, day 260] → 2024-07-30 (day 211); cart abandonment on day 251 = 2024-09-08.
+  // Day 200 = 2024-07-19, day 260 = 2024-09-17.
+  CHECK(got == std::vector<std::string>{
+                   "h 2024-09-17 overdue_repurchase", "h 2024-09-17 habit_change",
+                   "s 2024-07-19 habit_change", "s 2024-09-17 overdue_repurchase",
+                   "b 2023-07-30 birthday", "b 2024-07-30 birthday", "b 2024-09-08 cart_abandonment"});
+  CHECK(ev[2].reason == "mean spend 20 vs 100 before");
+  CHECK(ev[0].reason == "no purchase for 60 days, over 2 x the usual 10 days");
+
+  // Stage changes from a seven-stage replay over the same dates. h: prospect→development (day 0),
+  // →growth (day 10), →maturity (day 30, x = 3), maturity→decline at day 260 (60 > 2 × 10).
+  const state_machine m(seven_stage_table());
+  const replay_result r = replay(log, dates, m);
+  in.replay = &r;
+  in.machine = &m;
+  std::vector<trigger_event> h_stage;
+  for (const auto& e : evaluate_triggers(log, dates, {}, in))
+    if (e.customer == 0 && e.kind == trigger_kind::stage_change) h_stage.push_back(e);
+  REQUIRE(h_stage.size() == 4);
+  CHECK(h_stage[2].on == base + 30);
+  CHECK(h_stage[3].reason == "maturity -> decline (overdue)");
+  const std::vector<date> other{base + 200};
+  CHECK_THROWS_AS(evaluate_triggers(log, other, {}, in), invalid_argument_error);
+  trigger_options bad;
+  bad.habit_drop = 1.5;
+  CHECK_THROWS_AS(evaluate_triggers(log, dates, bad), invalid_argument_error);
+}
+
+TEST_CASE("apply_capping: priority order, window cap and minimum gap", "[lifecycle][reference]") {
+  const date d0 = from_ymd(2024, 3, 1);
+  // One customer: overdue day 0 (priority 1), birthday day 1 (4), stage change day 2 (2),
+  // habit day 10 (3); another customer's cart on day 0 is independent.
+  const std::vector<trigger_event> ev{{0, d0, trigger_kind::overdue_repurchase, ""},
+                                      {0, d0 + 1, trigger_kind::birthday, ""},
+                                      {0, d0 + 2, trigger_kind::stage_change, ""},
+                                      {0, d0 + 10, trigger_kind::habit_change, ""},
+                                      {1, d0, trigger_kind::cart_abandonment, ""}};
+  capping_options o;
+  o.max_per_window = 2;
+  o.window_days = 7;
+  o.min_gap_days = 2;
+  // In priority order: overdue day 0 kept; stage change day 2 (gap 2, 2 in any 7 days) kept;
+  // habit day 10 kept (windows containing day 10 start at day 4 or later: only itself);
+  // birthday day 1: 1 day from day 0 < gap 2 → suppressed.
+  auto r = apply_capping(ev, o);
+  CHECK(r.kept.size() == 4);
+  CHECK(r.suppressed[static_cast<std::size_t>(trigger_kind::birthday)] == 1);
+  CHECK(r.suppressed_total() == 1);
+  // One message per 7 days, no gap rule: overdue day 0 kept; stage change day 2 shares the
+  // window [0, 6] → suppressed; birthday day 1 too; habit day 10 kept (window [4, 10] is empty).
+  o.max_per_window = 1;
+  o.min_gap_days = 0;
+  r = apply_capping(ev, o);
+  REQUIRE(r.kept.size() == 3);
+  CHECK(r.kept[0].kind == trigger_kind::overdue_repurchase);
+  CHECK(r.kept[1].kind == trigger_kind::habit_change);
+  CHECK(r.kept[2].customer == 1);
+  CHECK(r.suppressed[static_cast<std::size_t>(trigger_kind::stage_change)] == 1);
+  CHECK(r.suppressed[static_cast<std::size_t>(trigger_kind::birthday)] == 1);
+  // Birthday first in priority: it takes the slot and day 0 and day 2 are suppressed instead.
+  o.priority = {0, 2, 3, 4, 1};
+  r = apply_capping(ev, o);
+  CHECK(r.kept[0].kind == trigger_kind::birthday);
+  CHECK(r.suppressed_total() == 2);
+  CHECK(apply_capping({}, o).kept.empty());
+  o.window_days = 0;
+  CHECK_THROWS_AS(apply_capping(ev, o), invalid_argument_error);
+}

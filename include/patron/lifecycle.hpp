@@ -10,5 +10,6 @@
 #include "patron/lifecycle/replay.hpp"
 #include "patron/lifecycle/markov.hpp"
 #include "patron/lifecycle/table_io.hpp"
+#include "patron/lifecycle/triggers.hpp"
 
 #endif  // PATRON_LIFECYCLE_HPP
