@@ -4,12 +4,19 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstdlib>
+#include <fstream>
 #include <limits>
+#include <sstream>
+
+#include <sys/wait.h>
 #include <string>
 #include <vector>
 
 #include "patron/error.hpp"
+#include "patron/data/read.hpp"
 #include "patron/lifecycle.hpp"
+#include "test_support.hpp"
 
 using namespace patron;
 using namespace patron::lifecycle;
@@ -495,15 +502,20 @@ TEST_CASE("evaluate_triggers: every trigger on hand-built histories", "[lifecycl
   //   Day 200: rate 9/90 = 0.1 vs 12/110 = 0.109: no change.
   // s at day 200: rate as h, but mean spend in (110, 200] is 20 ≤ 0.5 × 100 → habit change;
   //   day 260: overdue (60 > 20); the habit spell continues, no second event.
-  // b: birthday 07-30 in the first period (2023-07-20, 2024-07-19] → 2023-07-30, and in
-  //   (day 200, day 260] → 2024-07-30 (day 211); cart abandonment on day 251 = 2024-09-08.
+  // b: birthday 07-30: the first period is (day 140, day 200] (as long as the second), without
+  //   it; (day 200, day 260] holds 2024-07-30 (day 211); cart abandonment on day 251 = 2024-09-08.
   // Day 200 = 2024-07-19, day 260 = 2024-09-17.
   CHECK(got == std::vector<std::string>{
                    "h 2024-09-17 overdue_repurchase", "h 2024-09-17 habit_change",
                    "s 2024-07-19 habit_change", "s 2024-09-17 overdue_repurchase",
-                   "b 2023-07-30 birthday", "b 2024-07-30 birthday", "b 2024-09-08 cart_abandonment"});
+                   "b 2024-07-30 birthday", "b 2024-09-08 cart_abandonment"});
   CHECK(ev[2].reason == "mean spend 20 vs 100 before");
   CHECK(ev[0].reason == "no purchase for 60 days, over 2 x the usual 10 days");
+  // One date on the birthday itself: the period is that one day.
+  const std::vector<date> on_birthday{from_ymd(2024, 7, 30)};
+  std::size_t birthdays = 0;
+  for (const auto& e : evaluate_triggers(log, on_birthday, {}, in)) birthdays += e.kind == trigger_kind::birthday;
+  CHECK(birthdays == 1);
 
   // Stage changes from a seven-stage replay over the same dates. h: prospect→development (day 0),
   // →growth (day 10), →maturity (day 30, x = 3), maturity→decline at day 260 (60 > 2 × 10).
@@ -564,3 +576,100 @@ TEST_CASE("apply_capping: priority order, window cap and minimum gap", "[lifecyc
   o.window_days = 0;
   CHECK_THROWS_AS(apply_capping(ev, o), invalid_argument_error);
 }
+
+// ---- CDNOW and the command line -----------------------------------------------------------------
+
+TEST_CASE("replay: CDNOW_master monthly funnel, 1997-01 to 1998-06", "[lifecycle][reference][slow]") {
+  const read_result in = read_transactions(patron_test::data_file("CDNOW_master.txt"), {});
+  const auto dates = month_ends(from_ymd(1997, 1, 1), from_ymd(1998, 6, 30));
+  REQUIRE(dates.size() == 18);
+  const state_machine m(seven_stage_table());
+  const replay_result r = replay(in.log, dates, m);
+  const std::size_t ns = m.state_count();
+  auto at = [&](std::size_t d, const char* s) { return r.funnel[d * ns + m.state(s)]; };
+  for (std::size_t d = 0; d < dates.size(); ++d) {
+    std::uint64_t sum = 0;
+    for (std::size_t s = 0; s < ns; ++s) sum += r.funnel[d * ns + s];
+    // Data README: 23,570 customers, each counted once per date.
+    CHECK(sum == 23570);
+  }
+  // README: every first purchase is between 1997-01-01 and 1997-03-25, so no prospects remain
+  // at 1997-03-31 (index 2) ...
+  CHECK(at(2, "prospect") == 0);
+  CHECK(at(1, "prospect") > 0);
+  // ... one-time buyers leave development 180 days after their purchase: by 1997-03-25 + 180 =
+  // 1997-09-21, so none remain at 1997-09-30 (index 8);
+  CHECK(at(8, "development") == 0);
+  // termination needs > 365 days without a purchase: the earliest is 1998-01-02 (after a
+  // purchase on 1997-01-01), so none at 1997-12-31 (index 11), some at 1998-01-31;
+  CHECK(at(11, "termination") == 0);
+  CHECK(at(12, "termination") > 0);
+  // and recovery needs a purchase after termination: none before 1998-01-31.
+  CHECK(at(11, "recovery") == 0);
+  // 17 steps × 23,570 customers in the migration counts; no event is unhandled.
+  std::uint64_t pairs = 0;
+  for (auto n : r.migration) pairs += n;
+  CHECK(pairs == 17u * 23570u);
+  CHECK(r.unhandled == 0);
+  // The estimated chain is stochastic and gives a finite value for a positive discount rate.
+  const auto est = estimate_transition_matrix(r.migration, ns);
+  CHECK(est.P.rowwise().sum().isOnes(1e-12));
+}
+
+#ifdef PATRON_TEST_CLI
+namespace {
+int run(const std::string& args) {
+  const std::string cmd = std::string(PATRON_TEST_CLI) + " " + args;
+  const int rc = std::system(cmd.c_str());
+  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+std::string slurp(const std::string& path) {
+  std::ifstream f(path);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+}  // namespace
+
+TEST_CASE("patron lifecycle / triggers: CSV out, funnel, exit codes", "[lifecycle][unit]") {
+  const std::string dir = PATRON_TEST_BINARY_DIR;
+  {
+    std::ofstream f(dir + "/lc_in.csv");
+    // a: 2024-01-01 and 2024-01-11 → development then growth; b: 2024-02-10 → development.
+    f << "customer,date,amount\na,2024-01-01,10\na,2024-01-11,5\nb,2024-02-10,7\n";
+  }
+  REQUIRE(run("lifecycle -i " + dir + "/lc_in.csv --every month --from 2024-01-01 --to 2024-02-29 -o " + dir +
+              "/lc_out.csv > " + dir + "/lc_report.txt") == 0);
+  // Month ends 2024-01-31 and 2024-02-29. a at 01-31: growth (recency 20 ≤ 2 × 10); at 02-29:
+  // recency 49 > 20 → decline. b: prospect, then development.
+  CHECK(slurp(dir + "/lc_out.csv") ==
+        "customer_id,date,stage,previous_stage,rule\n"
+        "a,2024-01-31,growth,prospect,repeat_purchase\n"
+        "a,2024-02-29,decline,growth,overdue\n"
+        "b,2024-01-31,prospect,prospect,\n"
+        "b,2024-02-29,development,prospect,first_purchase\n");
+  const std::string report = slurp(dir + "/lc_report.txt");
+  CHECK(report.find("2024-02-29,0,1,0,0,1,0,0") != std::string::npos);
+  CHECK(report.find("growth,0,0,0,0,1,0,0") != std::string::npos);
+  CHECK(run("lifecycle -i " + dir + "/lc_in.csv --at 2024-13-01 2> /dev/null") == 2);
+  CHECK(run("lifecycle -i " + dir + "/missing.csv 2> /dev/null") == 3);
+  {
+    std::ofstream f(dir + "/lc_bad_table.csv");
+    f << "from,event,to,guard\na,purchase,b,age > 3\n";
+  }
+  CHECK(run("lifecycle -i " + dir + "/lc_in.csv --table " + dir + "/lc_bad_table.csv 2> /dev/null") == 3);
+  {
+    std::ofstream f(dir + "/lc_bd.csv");
+    f << "customer_id,birthday\nb,1990-02-20\n";
+  }
+  // b's birthday 02-20 falls in (01-31, 02-29]; a's overdue at 02-29 (49 > 2 × 10) and its
+  // stage change at 02-29; at most 1 message per 7 days: a's overdue (priority 1) takes 02-29 and
+  // suppresses its stage change that day; b's birthday is 10 days after its first purchase.
+  REQUIRE(run("triggers -i " + dir + "/lc_in.csv --from 2024-01-01 --to 2024-02-29 --birthdays " + dir +
+              "/lc_bd.csv --max-per-window 1 --window-days 7 -o " + dir + "/lc_trig.csv > /dev/null") == 0);
+  const std::string trig = slurp(dir + "/lc_trig.csv");
+  CHECK(trig.find("b,2024-02-20,birthday,\"birthday 02-20\"") != std::string::npos);
+  CHECK(trig.find("a,2024-02-29,overdue_repurchase") != std::string::npos);
+  CHECK(trig.find("a,2024-02-29,stage_change") == std::string::npos);
+}
+#endif

@@ -46,6 +46,7 @@ class output {
 
 // One registration function per command (src/cli/cmd_<name>.cpp).
 void add_lifecycle_command(CLI::App& app);
+void add_triggers_command(CLI::App& app);
 
 }  // namespace patron::cli
 

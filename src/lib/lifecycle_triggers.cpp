@@ -84,11 +84,13 @@ std::vector<trigger_event> evaluate_triggers(const transaction_log& log, std::sp
     return d > 0 ? dates[d - 1] : date{std::numeric_limits<std::int32_t>::min() / 2};
   };
 
-  // Birthdays: each anniversary inside a period; the first period looks back one year.
+  // Birthdays: each anniversary inside a period; the first period is as long as the second
+  // (one day when there is one date), so a birthday is never announced long after the fact.
+  const std::int32_t first_len = dates.size() > 1 ? dates[1] - dates[0] : 1;
   for (std::size_t i = 0; i < in.birthday.size(); ++i) {
     const ymd b = to_ymd(in.birthday[i]);
     for (std::size_t d = 0; d < dates.size(); ++d) {
-      const date lo = d > 0 ? dates[d - 1] : dates[0] + (-365), hi = dates[d];
+      const date lo = d > 0 ? dates[d - 1] : dates[0] + (-first_len), hi = dates[d];
       for (int y = to_ymd(lo).year; y <= to_ymd(hi).year; ++y) {
         const int day = (b.month == 2 && b.day == 29 && !is_valid_ymd(y, 2, 29)) ? 28 : b.day;
         const date a = from_ymd(y, b.month, day);

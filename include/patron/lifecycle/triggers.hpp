@@ -65,9 +65,9 @@ struct trigger_options {
   void validate() const;
 };
 
-/// Evaluates the triggers over the periods (dates[d−1], dates[d]] (the first period is
-/// everything up to dates[0]; birthdays and carts there count from dates[0] − 365 days and from
-/// the log's start). Events are sorted by (customer, date, kind). Throws invalid_argument_error
+/// Evaluates the triggers over the periods (dates[d−1], dates[d]]. The first period reaches back
+/// to the log's start for carts and as far as the second period is long (one day with a single
+/// date) for birthdays. Events are sorted by (customer, date, kind). Throws invalid_argument_error
 /// for unsorted dates, inputs of unequal lengths or a replay over other dates.
 [[nodiscard]] std::vector<trigger_event> evaluate_triggers(const transaction_log& log, std::span<const date> dates,
                                                            const trigger_options& options = {},
