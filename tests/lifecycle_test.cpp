@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <limits>
+#include <random>
 #include <sstream>
 
 #include <sys/wait.h>
@@ -659,6 +660,12 @@ TEST_CASE("patron lifecycle / triggers: CSV out, funnel, exit codes", "[lifecycl
   }
   CHECK(run("lifecycle -i " + dir + "/lc_in.csv --table " + dir + "/lc_bad_table.csv 2> /dev/null") == 3);
   {
+    // Parses, but tests P(alive) without --model: a validation error, also exit 3.
+    std::ofstream f(dir + "/lc_pa_table.csv");
+    f << "from,event,to,guard\na,purchase,b,p_alive < 0.5\n";
+  }
+  CHECK(run("lifecycle -i " + dir + "/lc_in.csv --table " + dir + "/lc_pa_table.csv 2> /dev/null") == 3);
+  {
     std::ofstream f(dir + "/lc_bd.csv");
     f << "customer_id,birthday\nb,1990-02-20\n";
   }
@@ -673,3 +680,86 @@ TEST_CASE("patron lifecycle / triggers: CSV out, funnel, exit codes", "[lifecycl
   CHECK(trig.find("a,2024-02-29,stage_change") == std::string::npos);
 }
 #endif
+
+// ---- properties and edge cases ------------------------------------------------------------------
+
+TEST_CASE("classify over a batch agrees with fire() customer by customer", "[lifecycle][property]") {
+  seven_stage_options o;
+  o.use_p_alive = true;
+  const state_machine m(seven_stage_table(o));
+  const std::size_t n = 200;
+  std::vector<state_id> from(n), to(n);
+  std::vector<std::int32_t> row(n);
+  std::vector<double> rec(n), freq(n), ipt(n), pa(n);
+  auto seed = GENERATE(take(5, random(0, 1'000'000)));
+  INFO("seed " << seed);
+  std::minstd_rand rng(static_cast<unsigned>(seed));
+  auto u = [&](double a, double b) { return a + (b - a) * static_cast<double>(rng()) / 2147483646.0; };
+  for (std::size_t i = 0; i < n; ++i) {
+    from[i] = static_cast<state_id>(rng() % m.state_count());
+    rec[i] = u(0, 500);
+    freq[i] = std::floor(u(0, 6));
+    ipt[i] = freq[i] > 0 ? u(1, 100) : std::numeric_limits<double>::quiet_NaN();
+    pa[i] = u(0, 1);
+  }
+  for (const event_id e : {m.event("purchase"), m.event("review")}) {
+    feature_columns cols(n);
+    cols.set(feature::recency_days, rec);
+    cols.set(feature::frequency, freq);
+    cols.set(feature::mean_interpurchase_days, ipt);
+    cols.set(feature::p_alive, pa);
+    m.classify(from, e, cols, to, row);
+    for (std::size_t i = 0; i < n; ++i) {
+      feature_row f;
+      f[feature::recency_days] = rec[i];
+      f[feature::frequency] = freq[i];
+      f[feature::mean_interpurchase_days] = ipt[i];
+      f[feature::p_alive] = pa[i];
+      const step_result s = m.fire(from[i], e, f);
+      CHECK(s.to == to[i]);
+      CHECK(s.row == row[i]);
+      // The built-in table handles every (stage, event): nothing is unhandled.
+      CHECK(row[i] != step_result::unhandled);
+    }
+  }
+}
+
+TEST_CASE("replay and triggers: empty log, no dates, one customer", "[lifecycle][unit]") {
+  const state_machine m(seven_stage_table());
+  const transaction_log empty;
+  const std::vector<date> dates{from_ymd(2024, 1, 31)};
+  const replay_result r = replay(empty, dates, m);
+  CHECK(r.customers == 0);
+  CHECK(r.transitions.empty());
+  CHECK(evaluate_triggers(empty, dates).empty());
+  transaction_log one;
+  one.add("x", day(2024, 1, 5), 3.0);
+  const replay_result none = replay(one, {}, m);
+  CHECK(none.stage.empty());
+  // One customer, one date: 2024-01-05 purchase → development at 01-31 (recency 26 ≤ 180).
+  const replay_result single = replay(one, dates, m);
+  CHECK(m.state_name(single.stage_at(0, 0)) == "development");
+  CHECK(single.funnel[m.state("development")] == 1);
+}
+
+TEST_CASE("replay: a review-only table classifies on features alone", "[lifecycle][unit]") {
+  // Two stages by total spend at each date, no purchase event.
+  const transition_table t = table_from_csv(
+      "from,event,to,guard\n"
+      "low,review,high,total_spend >= 100\n"
+      "high,review,low,total_spend < 100\n");
+  const state_machine m(t);
+  transaction_log log;
+  log.add("a", day(2024, 1, 5), 60.0);
+  log.add("a", day(2024, 2, 5), 60.0);
+  const std::vector<date> dates{from_ymd(2024, 1, 31), from_ymd(2024, 2, 29)};
+  const replay_result r = replay(log, dates, m);
+  // 01-31: spend 60 < 100 → low (no row fires for low: unhandled, counted); 02-29: 120 → high.
+  CHECK(m.state_name(r.stage_at(0, 0)) == "low");
+  CHECK(m.state_name(r.stage_at(1, 0)) == "high");
+  CHECK(r.unhandled == 1);
+  transition_table other = t;
+  other.events = {"tick"};
+  for (auto& row : other.rows) row.event = "tick";
+  CHECK_THROWS_AS(replay(log, dates, state_machine(other)), invalid_argument_error);
+}

@@ -155,7 +155,19 @@ inline lifecycle::state_machine make_machine(const options& o) {
     fo.use_p_alive = p_alive;
     return lifecycle::state_machine(lifecycle::four_stage_table(fo));
   }
-  return lifecycle::state_machine(lifecycle::load_table(o.table));
+  lifecycle::transition_table t = lifecycle::load_table(o.table);
+  lifecycle::feature_set have;
+  for (auto f : {lifecycle::feature::recency_days, lifecycle::feature::frequency, lifecycle::feature::monetary,
+                 lifecycle::feature::total_spend, lifecycle::feature::tenure_days,
+                 lifecycle::feature::mean_interpurchase_days})
+    have.add(f);
+  if (p_alive) have.add(lifecycle::feature::p_alive);
+  // An inconsistent table file is bad input data (exit 3), like a file that does not parse.
+  for (const auto& issue : lifecycle::validate(t, have)) {
+    if (issue.is_error) throw data_error(errc::bad_rule, o.table, 0, 0, "", "", issue.message);
+    std::cerr << o.table << ": warning: " << issue.message << '\n';
+  }
+  return lifecycle::state_machine(std::move(t), have);
 }
 
 }  // namespace patron::cli::lifecycle_cli

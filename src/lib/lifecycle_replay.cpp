@@ -80,8 +80,17 @@ replay_result replay(const transaction_log& log, std::span<const date> dates, co
   for (std::size_t d = 1; d < dates.size(); ++d)
     if (!(dates[d - 1] < dates[d]))
       throw invalid_argument_error(where, "dates", to_string(dates[d]), "evaluation dates must increase strictly");
-  const event_id purchase = machine.event(options.purchase_event);
-  const event_id review = machine.event(options.review_event);
+  // A table may lack one of the two events (e.g. a review-only classification table): that event
+  // is then not fired, but not both.
+  const auto& ev = machine.table().events;
+  const bool has_purchase = std::find(ev.begin(), ev.end(), options.purchase_event) != ev.end();
+  const bool has_review = std::find(ev.begin(), ev.end(), options.review_event) != ev.end();
+  if (!has_purchase && !has_review)
+    throw invalid_argument_error(errc::bad_rule,
+                                 format_error(errc::bad_rule, where, "events", options.purchase_event + "/" + options.review_event,
+                                              "the table has neither event"));
+  const event_id purchase = has_purchase ? machine.event(options.purchase_event) : event_id{0};
+  const event_id review = has_review ? machine.event(options.review_event) : event_id{0};
   const std::size_t nc = log.customers.size(), nd = dates.size(), ns = machine.state_count();
   for (const auto& col : inputs.columns)
     if (col.f == feature::none || col.values.size() != nc * nd)
@@ -124,11 +133,14 @@ replay_result replay(const transaction_log& log, std::span<const date> dates, co
     for (std::size_t d = 0; d < nd; ++d) {
       for (const auto& col : inputs.columns) f[col.f] = col.values[d * nc + c];
       for (; k < days.size() && days[k] <= dates[d]; ++k) {
+        if (!has_purchase) continue;
         history_features(days.first(k + 1), amounts.first(k + 1), days[k], f);
         step(purchase, days[k]);
       }
-      history_features(days.first(k), amounts.first(k), dates[d], f);
-      step(review, dates[d]);
+      if (has_review) {
+        history_features(days.first(k), amounts.first(k), dates[d], f);
+        step(review, dates[d]);
+      }
       r.stage[d * nc + c] = s;
       ++r.funnel[d * ns + s];
       if (d > 0) ++r.migration[static_cast<std::size_t>(r.stage[(d - 1) * nc + c]) * ns + s];

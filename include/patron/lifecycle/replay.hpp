@@ -63,11 +63,12 @@ struct replay_result {
 /// Replays `log` through `machine` at `dates` (strictly increasing). Each customer starts in the
 /// initial state. For each purchase day up to the last date (same-day rows merged, amounts added),
 /// `purchase` fires with features measured that day; at each date, `review` fires with features
-/// measured on that date. Features computed from the log: recency_days, frequency, monetary,
+/// measured on that date. A table without one of the two events simply never receives it (a
+/// review-only table classifies on features alone); a table with neither is a bad_rule error. Features computed from the log: recency_days, frequency, monetary,
 /// total_spend, tenure_days, mean_interpurchase_days; others come from `inputs` (NaN otherwise —
 /// a table testing a feature that is neither is a bad_rule error). O(rows log rows +
 /// customers × dates × rows-per-(state, event)). Throws invalid_argument_error for unsorted
-/// dates, a missing event, or inputs of the wrong size.
+/// dates or inputs of the wrong size.
 [[nodiscard]] replay_result replay(const transaction_log& log, std::span<const date> dates,
                                    const state_machine& machine, const replay_inputs& inputs = {},
                                    const replay_options& options = {});
