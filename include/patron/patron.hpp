@@ -34,4 +34,6 @@
 
 #include "patron/recommend.hpp"
 
+#include "patron/lifecycle.hpp"
+
 #endif  // PATRON_PATRON_HPP

@@ -54,6 +54,8 @@ void add_tiers_command(CLI::App& app);
 void add_segment_command(CLI::App& app);
 void add_rules_command(CLI::App& app);
 void add_recommend_command(CLI::App& app);
+void add_lifecycle_command(CLI::App& app);
+void add_triggers_command(CLI::App& app);
 
 }  // namespace patron::cli
 

@@ -34,6 +34,8 @@ int main(int argc, char** argv) {
   pc::add_segment_command(app);
   pc::add_rules_command(app);
   pc::add_recommend_command(app);
+  pc::add_lifecycle_command(app);
+  pc::add_triggers_command(app);
 
   std::vector<std::string> args(argv + 1, argv + argc);
   if (!args.empty() && args[0] == "help") {
