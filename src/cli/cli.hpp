@@ -47,6 +47,7 @@ class output {
 // One registration function per command (src/cli/cmd_<name>.cpp).
 void add_summarize_command(CLI::App& app);
 void add_demo_command(CLI::App& app);
+void add_export_command(CLI::App& app);
 
 }  // namespace patron::cli
 

@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   // Commands: one line each (src/cli/cmd_<name>.cpp).
   pc::add_summarize_command(app);
   pc::add_demo_command(app);
+  pc::add_export_command(app);
 
   std::vector<std::string> args(argv + 1, argv + argc);
   if (!args.empty() && args[0] == "help") {
