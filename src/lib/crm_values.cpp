@@ -83,7 +83,9 @@ bool shows_other_decimal(std::string_view text, bool decimal_comma) noexcept {
     if (is_digit(c) || c == '.' || c == ',') digits += c;
   const auto p = digits.rfind(other);
   if (p == std::string::npos) return false;
-  if (digits.find(mine) < p) return true;  // "1.234,50"
+  const auto last_mine = digits.rfind(mine);
+  if (last_mine != std::string::npos && last_mine > p) return false;  // "1,234.50": ',' groups
+  if (digits.find(mine) < p) return true;                              // "1.234,50"
   const std::size_t after = digits.size() - p - 1;
   return after != 3 && after > 0 && digits.find(other) == p;  // "12,5" "12,50"; not "1,234" nor "1,234,567"
 }
