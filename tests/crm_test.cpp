@@ -651,3 +651,50 @@ TEST_CASE("crm cli: profile → every format on disk; errors exit 2 and write no
   CHECK_THAT(h.err, Contains("headers: customer_id, record_id, name,"));
   CHECK(run("summarize --input '" + prof + "' --encoding gbk").status == 2);  // needs --preset
 }
+
+TEST_CASE("crm zoho-salesorders: line-item columns where present; Created Time as the order date", "[crm][reference]") {
+  // One order per line item (Ordered_Items exported flat): SO 1 has two lines, SO 2 one.
+  const std::string lines =
+      "Record Id,SO Number,Account Name.id,Account Name,Created Time,Grand Total,Product Name,Quantity,Status\n"
+      "zcrm_1,SO-1,zcrm_10,A,2019-03-12 14:48:20,10.00,Widget,2,Created\n"
+      "zcrm_1,SO-1,zcrm_10,A,2019-03-12 14:48:20,5.50,Gadget,1,Created\n"
+      "zcrm_2,SO-2,zcrm_11,B,2019-03-13 09:00:00,7.25,Widget,3,Delivered\n";
+  crm::read_options o;
+  o.preset = crm::preset::zoho_salesorders;
+  const crm::read_result r = crm::read_export_from_string(lines, o, "Sales_Orders.csv");
+  CHECK(has_binding(r.report, "date \xE2\x86\x90 Created Time"));
+  CHECK(has_binding(r.report, "item \xE2\x86\x90 Product Name"));
+  CHECK(has_binding(r.report, "quantity \xE2\x86\x90 Quantity"));
+  REQUIRE(r.log.has_items());
+  CHECK(r.report.rows_kept == 3);  // repeated Record Id is not a duplicate when lines are bound
+  CHECK(r.log.items.size() == 2);
+  CHECK(r.log.quantity == std::vector<double>{2, 1, 3});
+  CHECK(total(r.log) == 22.75);  // 10 + 5.50 + 7.25
+  CHECK(r.log.time[0] == day(2019, 3, 12) + 14 * 3600 + 48 * 60 + 20);
+  // Without line items the same Record Id twice is a duplicate order.
+  const std::string dup =
+      "Record Id,Account Name.id,Created Time,Grand Total\nzcrm_1,zcrm_10,2019-03-12 14:48:20,10\nzcrm_1,zcrm_10,2019-03-12 14:48:20,10\n";
+  const crm::read_result d = crm::read_export_from_string(dup, o, "Sales_Orders.csv");
+  CHECK(d.report.count("duplicate_order") == 1);
+  CHECK(total(d.log) == 10.0);
+}
+
+TEST_CASE("crm cli: --col, --encoding and --tz reach the preset layer", "[crm][unit]") {
+  // Deals keyed on the contact instead of the account; a GB18030 file read with an explicit encoding.
+  const std::string deals = write_file("Deals.csv",
+                                       "Record Id,Contact Name.id,Contact Name,Closing Date,Amount,Stage\n"
+                                       "zcrm_1,zcrm_55,Ann,2023-01-05,100,Closed Won\n");
+  const std::string out = temp_path("deals_summary.csv");
+  const run_result r = run("summarize --input '" + deals + "' --preset zoho-deals --col 'customer=Contact Name.id' --unit day -o '" + out + "'");
+  REQUIRE(r.status == 0);
+  CHECK_THAT(r.err, Contains("customer \xE2\x86\x90 Contact Name.id (--col)"));
+  CHECK(slurp(out) == "customer_id,x,t_x,T,monetary,total,orders,first,last\n55,0,0,0,0,100,1,2023-01-05,2023-01-05\n");
+  const std::string gb = write_file("orders_gb.csv", encode(fxiaoke_orders_utf8, "GB18030"));
+  const run_result g = run("summarize --input '" + gb + "' --preset fxiaoke-salesorder --encoding gbk --tz UTC -o '" + out + "'");
+  REQUIRE(g.status == 0);
+  CHECK_THAT(g.err, Contains("encoding GB18030"));
+  CHECK_THAT(g.err, Contains("UTC+00:00"));
+  CHECK_THAT(g.err, Contains("status_invalid: 1"));
+  CHECK(run("summarize --input '" + gb + "' --preset fxiaoke-salesorder --tz America/New_York").status == 2);
+  CHECK(run("summarize --input '" + gb + "' --preset fxiaoke-salesorder --col nonsense").status == 2);
+}
