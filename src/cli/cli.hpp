@@ -56,6 +56,7 @@ void add_rules_command(CLI::App& app);
 void add_recommend_command(CLI::App& app);
 void add_lifecycle_command(CLI::App& app);
 void add_triggers_command(CLI::App& app);
+void add_export_command(CLI::App& app);
 
 }  // namespace patron::cli
 

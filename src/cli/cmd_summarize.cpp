@@ -34,7 +34,7 @@ void add_summarize_command(CLI::App& app) {
     so.calibration_end = parse_date_option(s->calibration_end, "--calibration-end");
     so.merge_by_unit = s->merge_by_unit;
     so.validate();
-    read_result r = read_transactions(s->reader.input, ro);
+    read_result r = read_purchase_log(s->reader, ro);
     std::cerr << r.report.to_text();
     const customer_summary sum = summarize(r.log, so);
     std::cerr << "summarize: " << sum.size() << " customers, unit " << sum.unit.name() << ", observation end "

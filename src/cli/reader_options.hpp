@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -18,11 +19,18 @@ struct reader_cli {
   std::string input, delimiter, header = "detect", customer, date, amount, quantity, price, item,
       invoice, date_format = "detect", returns = "drop", cancel_prefix, duplicates = "keep";
   bool numeric_ids = false, lenient = false;
+  // CRM presets (docs/crm.md): with --preset the log is read by patron::crm::read_export.
+  std::string preset, encoding, tz, currency;
+  std::vector<std::string> cols;  ///< --col canonical=Header
+  bool decimal_comma = false, include_pending = false;
 };
 
 void add_reader_options(CLI::App& cmd, reader_cli& r);
 /// Throws invalid_argument_error (exit 2) naming the option.
 [[nodiscard]] read_options to_read_options(const reader_cli& r);
+/// Reads the log named by the options: through the CRM preset layer when --preset is given
+/// (its bindings and warnings land in the report), else read_transactions(r.input, ro).
+[[nodiscard]] read_result read_purchase_log(const reader_cli& r, const read_options& ro);
 /// "" → nullopt; otherwise a YYYY-MM-DD date or invalid_argument_error naming `option`.
 [[nodiscard]] std::optional<date> parse_date_option(const std::string& text, const char* option);
 

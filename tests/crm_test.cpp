@@ -1,0 +1,700 @@
+// SPDX-License-Identifier: MIT
+// CRM presets and write-back: Zoho CRM and 纷享销客 (FXiaoKe) exports in, scores back out (issue 12).
+// Every fixture is written here, to the layouts in ../shared/CRM-FORMATS.md; expected numbers are
+// worked out by hand in the comment above each check.
+#include <catch2/catch.hpp>
+
+#include <iconv.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <numeric>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "patron/crm/export.hpp"
+#include "patron/crm/presets.hpp"
+#include "patron/error.hpp"
+
+namespace crm = patron::crm;
+using Catch::Matchers::Contains;
+using Catch::Matchers::Message;
+
+namespace {
+
+std::string temp_path(const std::string& name) {
+  return (std::filesystem::path(PATRON_TEST_BINARY_DIR) / ("crm_" + name)).string();
+}
+
+std::string write_file(const std::string& name, const std::string& bytes) {
+  const std::string p = temp_path(name);
+  std::ofstream(p, std::ios::binary) << bytes;
+  return p;
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+/// UTF-8 → `to` with glibc iconv: how the tests make GB18030 and UTF-16 files.
+std::string encode(const std::string& utf8, const char* to) {
+  iconv_t cd = iconv_open(to, "UTF-8");
+  REQUIRE(cd != reinterpret_cast<iconv_t>(-1));
+  std::string out(utf8.size() * 4 + 8, '\0');
+  char* in = const_cast<char*>(utf8.data());
+  std::size_t in_left = utf8.size(), out_left = out.size();
+  char* dst = out.data();
+  REQUIRE(iconv(cd, &in, &in_left, &dst, &out_left) != static_cast<std::size_t>(-1));
+  iconv_close(cd);
+  out.resize(out.size() - out_left);
+  return out;
+}
+
+struct run_result {
+  int status = -1;
+  std::string err;
+};
+
+run_result run(const std::string& args) {
+  const std::string err = temp_path("stderr.txt");
+  const std::string cmd = std::string("'") + PATRON_TEST_CLI + "' " + args + " >/dev/null 2>'" + err + "'";
+  const int raw = std::system(cmd.c_str());
+  return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(err)};
+}
+
+double total(const patron::transaction_log& log) { return std::accumulate(log.amount.begin(), log.amount.end(), 0.0); }
+
+double customer_total(const patron::transaction_log& log, std::string_view id) {
+  double s = 0;
+  for (std::size_t i = 0; i < log.size(); ++i)
+    if (log.customers.name(log.customer[i]) == id) s += log.amount[i];
+  return s;
+}
+
+std::uint32_t customer_index(const patron::transaction_log& log, std::string_view id) {
+  for (std::uint32_t i = 0; i < log.customers.size(); ++i)
+    if (log.customers.name(i) == id) return i;
+  FAIL("no customer " << id);
+  return 0;
+}
+
+bool has_binding(const patron::ingest_report& r, const std::string& b) {
+  return std::find(r.bindings.begin(), r.bindings.end(), b) != r.bindings.end();
+}
+
+patron::timestamp day(int y, int m, int d) { return patron::start_of(patron::from_ymd(y, m, d)); }
+
+// Zoho CRM Invoices module export: Record Id first with zcrm_ ids, the Account lookup split into
+// `Account Name.id` + `Account Name`, display-label headers, amounts with $ and thousands.
+const std::string zoho_invoices =
+    "Record Id,Invoice Number,Subject,Account Name.id,Account Name,Invoice Date,Status,Grand Total,Invoice Owner.id\n"
+    "zcrm_5001,INV-1,a,zcrm_4150868000000224005,Bentley Systems,2023-05-01,Delivered,\"$1,234.50\",zcrm_1\n"
+    "zcrm_5002,INV-2,b,zcrm_4150868000000224005,Bentley Systems,2023-06-10,Approved,$200.00,zcrm_1\n"
+    "zcrm_5003,INV-3,c,zcrm_4150868000000224099,\"Acme, Inc.\",2023-06-15 10:20:00,Cancelled,$999.00,zcrm_1\n"
+    "zcrm_5004,INV-4,d,zcrm_4150868000000224099,\"Acme, Inc.\",2023-06-20,Created,($50.25),zcrm_1\n"
+    "zcrm_5005,INV-5,e,zcrm_4150868000000224099,\"Acme, Inc.\",2023-07-01T23:30:00-07:00,Created,\"USD 3,000\",zcrm_1\n";
+
+// 纷享销客 销售订单 UI export (Chinese labels, name only, no id column), saved by Chinese Excel as GB18030.
+const std::string fxiaoke_orders_utf8 =
+    "销售订单编号,客户名称,下单日期,销售订单金额（元）,生命状态\n"
+    "SO-001,上海示例科技有限公司,2023/5/1,\"¥1,234.00\",正常\n"
+    "SO-002,上海示例科技有限公司,1685548800000,￥88.50,正常\n"
+    "SO-003,北京样例有限公司,2023年6月1日,\"1,000元\",作废\n"
+    "SO-004,北京样例有限公司,1686787200,¥300,审核中\n"
+    "SO-005,北京样例有限公司,2023-06-20 09:00,RMB 66.6,正常\n";
+
+}  // namespace
+
+TEST_CASE("crm zoho-invoices: binds every column, keeps ids verbatim, drops Cancelled", "[crm][reference]") {
+  crm::read_options o;
+  o.preset = crm::preset::zoho_invoices;
+  const crm::read_result r = crm::read_export_from_string(zoho_invoices, o, "Invoices_2023_07_31.csv");
+  const auto& rep = r.report;
+  CHECK(has_binding(rep, "customer \xE2\x86\x90 Account Name.id"));
+  CHECK(has_binding(rep, "customer_name \xE2\x86\x90 Account Name"));
+  CHECK(has_binding(rep, "order_id \xE2\x86\x90 Record Id"));
+  CHECK(has_binding(rep, "date \xE2\x86\x90 Invoice Date"));
+  CHECK(has_binding(rep, "amount \xE2\x86\x90 Grand Total"));
+  CHECK(has_binding(rep, "status \xE2\x86\x90 Status"));
+  // Fixture: 5 rows, INV-3 Cancelled.
+  CHECK(rep.rows_read == 5);
+  CHECK(rep.rows_kept == 4);
+  CHECK(rep.count("status_cancelled") == 1);
+  CHECK(rep.outcomes.size() == 1);
+  REQUIRE(r.log.customers.size() == 2);
+  const auto bentley = customer_index(r.log, "4150868000000224005");
+  const auto acme = customer_index(r.log, "4150868000000224099");
+  CHECK(r.record_id[bentley] == "zcrm_4150868000000224005");
+  CHECK(r.record_id[acme] == "zcrm_4150868000000224099");
+  CHECK(r.name[bentley] == "Bentley Systems");
+  CHECK(r.name[acme] == "Acme, Inc.");
+  // 1234.50 + 200.00 − 50.25 + 3000 = 4384.25; Bentley 1434.50, Acme 2949.75.
+  CHECK(total(r.log) == Approx(4384.25).epsilon(1e-12));
+  CHECK(customer_total(r.log, "4150868000000224005") == Approx(1434.50).epsilon(1e-12));
+  CHECK(customer_total(r.log, "4150868000000224099") == Approx(2949.75).epsilon(1e-12));
+  CHECK(r.currency == "USD");
+  // 2023-07-01T23:30:00-07:00 is 2023-07-02 06:30 UTC (Zoho presets default to UTC).
+  CHECK(r.log.time[3] == day(2023, 7, 2) + 6 * 3600 + 30 * 60);
+  CHECK(r.log.time[0] == day(2023, 5, 1));
+  CHECK(crm::normalise_id(" zcrm_42 ") == "42");
+}
+
+TEST_CASE("crm zoho-invoices: --col overrides a binding; a missing column lists the headers", "[crm][error]") {
+  crm::read_options o;
+  o.preset = crm::preset::zoho_invoices;
+  o.columns = {{"amount", "invoice number"}};
+  // Invoice Number "INV-1" is no amount: the override took effect (column 2).
+  CHECK_THROWS_MATCHES(crm::read_export_from_string(zoho_invoices, o, "inv.csv"), patron::data_error,
+                       Message("[patron.bad_number] inv.csv:2:2: amount = \"INV-1\": not an amount (decimal separator is '.')"));
+  crm::read_options m;
+  m.preset = crm::preset::zoho_invoices;
+  const std::string no_total = "Record Id,Account Name.id,Account Name,Invoice Date,Sub Total\nzcrm_1,zcrm_2,A,2023-01-01,5\n";
+  CHECK_THROWS_MATCHES(crm::read_export_from_string(no_total, m, "inv.csv"), patron::data_error,
+                       Message("[patron.missing_column] inv.csv:1: amount = \"Grand Total | Grand_Total\": no such column for "
+                               "--preset zoho-invoices; headers: Record Id, Account Name.id, Account Name, Invoice Date, Sub Total"));
+  m.columns = {{"amount", "Sub Total"}};
+  const crm::read_result r = crm::read_export_from_string(no_total, m, "inv.csv");
+  CHECK(has_binding(r.report, "amount \xE2\x86\x90 Sub Total (--col)"));
+  CHECK(total(r.log) == 5.0);
+  m.columns = {{"amount", "Nope"}};
+  CHECK_THROWS_AS(crm::read_export_from_string(no_total, m, "inv.csv"), patron::data_error);
+  m.columns = {{"amonut", "Sub Total"}};
+  CHECK_THROWS_MATCHES(crm::read_export_from_string(no_total, m, "inv.csv"), patron::invalid_argument_error,
+                       Message("[patron.invalid_argument] --col: column = amonut: expected customer, customer_name, "
+                               "order_id, date, amount, currency, status, item or quantity"));
+}
+
+TEST_CASE("crm zoho-deals: only Closed Won; headers match case- and whitespace-insensitively", "[crm][reference]") {
+  const std::string deals =
+      "Record Id,Deal Owner.id,Deal Owner,Deal Name,ACCOUNT NAME.ID,Account Name,closing  date, Amount ,Stage\n"
+      "zcrm_7001,zcrm_1,Ann,Big deal,zcrm_900,Foo Ltd,2023-03-01,\"85,000.00\",Closed Won\n"
+      "zcrm_7002,zcrm_1,Ann,Lost deal,zcrm_900,Foo Ltd,2023-03-05,1000,Closed Lost\n"
+      "zcrm_7003,zcrm_2,Bob,Pending,zcrm_901,Bar Inc,2023-04-01,500,Negotiation/Review\n"
+      "zcrm_7004,zcrm_2,Bob,Won 2,zcrm_901,Bar Inc,2023-04-11,2500.5,closed won\n";
+  crm::read_options o;
+  o.preset = crm::preset::zoho_deals;
+  const crm::read_result r = crm::read_export_from_string(deals, o, "Deals_2023_05_28.csv");
+  CHECK(has_binding(r.report, "customer \xE2\x86\x90 ACCOUNT NAME.ID"));
+  CHECK(has_binding(r.report, "customer_name \xE2\x86\x90 Account Name"));
+  CHECK(has_binding(r.report, "order_id \xE2\x86\x90 Record Id"));
+  CHECK(has_binding(r.report, "date \xE2\x86\x90 closing  date"));
+  CHECK(has_binding(r.report, "amount \xE2\x86\x90 Amount"));
+  CHECK(has_binding(r.report, "status \xE2\x86\x90 Stage"));
+  // 4 deals: 7002 Closed Lost and 7003 Negotiation dropped; 85000 + 2500.5 = 87500.5.
+  CHECK(r.report.rows_read == 4);
+  CHECK(r.report.rows_kept == 2);
+  CHECK(r.report.count("stage_not_won") == 2);
+  CHECK(total(r.log) == 87500.5);
+  CHECK(r.record_id[customer_index(r.log, "900")] == "zcrm_900");
+  CHECK(r.record_id[customer_index(r.log, "901")] == "zcrm_901");
+  CHECK(r.log.time[1] == day(2023, 4, 11));
+}
+
+TEST_CASE("crm fxiaoke-salesorder: GB18030 export with Chinese headers, ¥ amounts, epochs, 作废", "[crm][reference]") {
+  const std::string gb = encode(fxiaoke_orders_utf8, "GB18030");
+  REQUIRE(gb != fxiaoke_orders_utf8);
+  const std::string path = write_file("fxiaoke_orders_gb18030.csv", gb);
+  crm::read_options o;
+  o.preset = crm::preset::fxiaoke_salesorder;
+  const crm::read_result r = crm::read_export(path, o);
+  CHECK(r.encoding == crm::text_encoding::gb18030);
+  CHECK(has_binding(r.report, "customer \xE2\x86\x90 客户名称 (customer name: no id column)"));
+  CHECK(has_binding(r.report, "customer_name \xE2\x86\x90 客户名称"));
+  CHECK(has_binding(r.report, "order_id \xE2\x86\x90 销售订单编号"));
+  CHECK(has_binding(r.report, "date \xE2\x86\x90 下单日期"));
+  CHECK(has_binding(r.report, "amount \xE2\x86\x90 销售订单金额（元）"));
+  CHECK(has_binding(r.report, "status \xE2\x86\x90 生命状态"));
+  CHECK(r.keyed_by_name);
+  CHECK(r.warnings.size() == 1);
+  // 5 orders: SO-003 作废 (invalid), SO-004 审核中 (pending) dropped; 1234.00 + 88.50 + 66.6 = 1389.10.
+  CHECK(r.report.rows_read == 5);
+  CHECK(r.report.rows_kept == 3);
+  CHECK(r.report.count("status_invalid") == 1);
+  CHECK(r.report.count("status_pending") == 1);
+  CHECK(total(r.log) == Approx(1389.10).epsilon(1e-12));
+  CHECK(customer_total(r.log, "上海示例科技有限公司") == Approx(1322.50).epsilon(1e-12));
+  CHECK(r.currency == "CNY");
+  // 2023/5/1 as written; 1685548800000 ms = 2023-05-31 16:00 UTC = 2023-06-01 00:00 in Asia/Shanghai.
+  CHECK(r.log.time[0] == day(2023, 5, 1));
+  CHECK(r.log.time[1] == day(2023, 6, 1));
+  CHECK(r.log.time[2] == day(2023, 6, 20) + 9 * 3600);
+
+  SECTION("--include-pending keeps 审核中; the 10-digit epoch 1686787200 is 2023-06-15 08:00 in Shanghai") {
+    o.include_pending = true;
+    const crm::read_result p = crm::read_export(path, o);
+    CHECK(p.report.rows_kept == 4);
+    CHECK(p.report.count("status_pending") == 0);
+    CHECK(total(p.log) == Approx(1689.10).epsilon(1e-12));
+    CHECK(p.log.time[2] == day(2023, 6, 15) + 8 * 3600);
+  }
+  SECTION("--tz UTC moves the millisecond epoch back to 2023-05-31") {
+    o.tz = "UTC";
+    const crm::read_result u = crm::read_export(path, o);
+    CHECK(u.log.time[1] == day(2023, 5, 31) + 16 * 3600);
+  }
+  SECTION("the same file as UTF-8 with BOM and as UTF-16 with BOM reads the same") {
+    for (const std::string& bytes : {std::string("\xEF\xBB\xBF") + fxiaoke_orders_utf8, std::string("\xFF\xFE") + encode(fxiaoke_orders_utf8, "UTF-16LE"),
+                                     std::string("\xFE\xFF") + encode(fxiaoke_orders_utf8, "UTF-16BE")}) {
+      const crm::read_result u = crm::read_export_from_string(bytes, o, "orders.csv");
+      CHECK(u.report.rows_kept == 3);
+      CHECK(total(u.log) == Approx(1389.10).epsilon(1e-12));
+      CHECK(has_binding(u.report, "date \xE2\x86\x90 下单日期"));
+    }
+  }
+}
+
+TEST_CASE("crm fxiaoke-salesorder: API dump binds ids, warns on names shared by two customers", "[crm][reference]") {
+  const std::string dump =
+      "_id,account_id,account_id__r,order_time,order_amount,life_status\n"
+      "a1,acc1,同名公司,1682870400000,100,normal\n"
+      "a2,acc2,同名公司,1682870400000,200,normal\n"
+      "a3,acc3,别的公司,1682870400000,300,invalid\n"
+      "a4,acc3,别的公司,1682870400000,400,ineffective\n";
+  crm::read_options o;
+  o.preset = crm::preset::fxiaoke_salesorder;
+  const crm::read_result r = crm::read_export_from_string(dump, o, "SalesOrderObj.csv");
+  CHECK(has_binding(r.report, "customer \xE2\x86\x90 account_id"));
+  CHECK(has_binding(r.report, "customer_name \xE2\x86\x90 account_id__r"));
+  CHECK(has_binding(r.report, "order_id \xE2\x86\x90 _id"));
+  CHECK(has_binding(r.report, "date \xE2\x86\x90 order_time"));
+  CHECK(has_binding(r.report, "amount \xE2\x86\x90 order_amount"));
+  CHECK(has_binding(r.report, "status \xE2\x86\x90 life_status"));
+  CHECK_FALSE(r.keyed_by_name);
+  // acc1 and acc2 share 同名公司: one shared name.
+  CHECK(r.shared_names == 1);
+  CHECK(has_binding(r.report, "warning: 1 customer name(s) shared by more than one customer id"));
+  CHECK(r.report.count("status_invalid") == 1);
+  CHECK(r.report.count("status_pending") == 1);
+  // 1682870400 = 2023-04-30 16:00 UTC = 2023-05-01 00:00 Shanghai.
+  CHECK(r.log.time[0] == day(2023, 5, 1));
+  CHECK(total(r.log) == 300.0);
+}
+
+TEST_CASE("crm money: symbols, codes, separators, parentheses, decimal comma", "[crm][unit]") {
+  crm::money m;
+  const auto ok = [&](std::string_view t, bool dc, double v, const char* code) {
+    INFO(t);
+    REQUIRE(crm::parse_money(t, dc, false, m) == crm::money_status::ok);
+    CHECK(m.value == v);
+    CHECK(m.currency == code);
+  };
+  ok("$1,234.50", false, 1234.5, "USD");
+  ok("($123.45)", false, -123.45, "USD");
+  ok("-¥12", false, -12, "CNY");
+  ok("￥1,234,567.00", false, 1234567, "CNY");
+  ok("88元", false, 88, "CNY");
+  ok("RMB 66.6", false, 66.6, "CNY");
+  ok("CNY1 000", false, 1000, "CNY");
+  ok("1\xC2\xA0" "234.00", false, 1234, "");  // NBSP groups
+  ok("£5", false, 5, "GBP");
+  ok("1.234,50 €", true, 1234.5, "EUR");
+  ok("1 234,5", true, 1234.5, "");
+  ok("EUR 12,5", true, 12.5, "EUR");
+  ok("12", false, 12, "");
+  CHECK(crm::parse_money("", false, false, m) == crm::money_status::empty);
+  CHECK(crm::parse_money("  ", false, false, m) == crm::money_status::empty);
+  CHECK(crm::parse_money("12,50", false, false, m) == crm::money_status::bad);
+  CHECK(crm::parse_money("1,23,456", false, false, m) == crm::money_status::bad);
+  CHECK(crm::parse_money("$€5", false, false, m) == crm::money_status::bad);
+  CHECK(crm::parse_money("12abc", false, false, m) == crm::money_status::bad);
+  CHECK(crm::parse_money("1.2.3", false, false, m) == crm::money_status::bad);
+  CHECK(crm::parse_money("$", false, false, m) == crm::money_status::bad);
+  // "1,234" alone is 1234; beside decimal commas it is ambiguous, never guessed.
+  CHECK(crm::parse_money("1,234", false, false, m) == crm::money_status::ok);
+  CHECK(crm::parse_money("1,234", false, true, m) == crm::money_status::ambiguous);
+  CHECK(crm::parse_money("1.234", true, true, m) == crm::money_status::ambiguous);
+  CHECK(crm::parse_money("1,234.00", false, true, m) == crm::money_status::ok);
+  CHECK(crm::shows_other_decimal("12,50", false));
+  CHECK(crm::shows_other_decimal("1.234,5", false));
+  CHECK_FALSE(crm::shows_other_decimal("1,234", false));
+  CHECK_FALSE(crm::shows_other_decimal("1,234,567.5", false));
+  CHECK(crm::shows_other_decimal("12.50", true));
+}
+
+TEST_CASE("crm dates: the forms CRMs write, epochs in the given zone", "[crm][unit]") {
+  const std::int32_t sh = 8 * 3600;
+  CHECK(crm::parse_crm_datetime("2023-05-01", 0) == day(2023, 5, 1));
+  CHECK(crm::parse_crm_datetime("2019-03-12 14:48:20", sh) == day(2019, 3, 12) + 14 * 3600 + 48 * 60 + 20);
+  // 01:10:47 at −07:00 = 08:10:47 UTC = 16:10:47 at +08:00.
+  CHECK(crm::parse_crm_datetime("2023-05-10T01:10:47-07:00", 0) == day(2023, 5, 10) + 8 * 3600 + 10 * 60 + 47);
+  CHECK(crm::parse_crm_datetime("2023-05-10T01:10:47-07:00", sh) == day(2023, 5, 10) + 16 * 3600 + 10 * 60 + 47);
+  CHECK(crm::parse_crm_datetime("2023-05-10T01:10:47.123Z", 0) == day(2023, 5, 10) + 3600 + 10 * 60 + 47);
+  CHECK(crm::parse_crm_datetime("2023/5/1", sh) == day(2023, 5, 1));
+  CHECK(crm::parse_crm_datetime("2023年5月1日", sh) == day(2023, 5, 1));
+  CHECK(crm::parse_crm_datetime("2023年12月31日 23:59", sh) == day(2023, 12, 31) + 23 * 3600 + 59 * 60);
+  CHECK(crm::parse_crm_datetime("1685548800000", sh) == day(2023, 6, 1));
+  CHECK(crm::parse_crm_datetime("1685548800", 0) == day(2023, 5, 31) + 16 * 3600);
+  CHECK_FALSE(crm::parse_crm_datetime("2023-02-30", 0));
+  CHECK_FALSE(crm::parse_crm_datetime("05/01/2023", 0));
+  CHECK_FALSE(crm::parse_crm_datetime("2023-05/01", 0));
+  CHECK_FALSE(crm::parse_crm_datetime("2023-05-01 25:00", 0));
+  CHECK_FALSE(crm::parse_crm_datetime("168554880000", 0));  // 12 digits: neither seconds nor ms
+  CHECK(crm::parse_utc_offset("Asia/Shanghai") == sh);
+  CHECK(crm::parse_utc_offset("UTC+8") == sh);
+  CHECK(crm::parse_utc_offset("-05:30") == -(5 * 3600 + 30 * 60));
+  CHECK_THROWS_AS(crm::parse_utc_offset("America/New_York"), patron::invalid_argument_error);
+}
+
+TEST_CASE("crm bad input: mixed currencies refused unless one is named", "[crm][error]") {
+  const std::string mixed =
+      "Record Id,Account Name.id,Account Name,Invoice Date,Currency,Grand Total\n"
+      "zcrm_1,zcrm_10,A,2023-01-01,USD,100\n"
+      "zcrm_2,zcrm_10,A,2023-01-02,EUR,50\n"
+      "zcrm_3,zcrm_11,B,2023-01-03,USD,25\n";
+  crm::read_options o;
+  o.preset = crm::preset::zoho_invoices;
+  CHECK_THROWS_MATCHES(crm::read_export_from_string(mixed, o, "inv.csv"), patron::data_error,
+                       Message("[patron.invalid_argument] inv.csv: currency = \"EUR,USD\": mixed currencies (EUR 1 rows "
+                               "from line 3, USD 2 rows from line 2); name the one to keep with --currency"));
+  // Symbols count too: $ and ¥ in one file.
+  const std::string symbols = "Record Id,Account Name.id,Invoice Date,Grand Total\nzcrm_1,zcrm_10,2023-01-01,$5\nzcrm_2,zcrm_10,2023-01-01,¥5\n";
+  CHECK_THROWS_AS(crm::read_export_from_string(symbols, o, "inv.csv"), patron::data_error);
+  o.currency = "usd";
+  const crm::read_result r = crm::read_export_from_string(mixed, o, "inv.csv");
+  // USD rows 100 + 25; the EUR row counted.
+  CHECK(r.report.count("other_currency") == 1);
+  CHECK(total(r.log) == 125.0);
+  CHECK(r.currency == "USD");
+}
+
+TEST_CASE("crm bad input: an ambiguous amount is a counted error", "[crm][error]") {
+  const std::string text =
+      "Record Id,Account Name.id,Invoice Date,Grand Total\n"
+      "zcrm_1,zcrm_10,2023-01-01,\"12,50\"\n"
+      "zcrm_2,zcrm_10,2023-01-02,\"1,234\"\n"
+      "zcrm_3,zcrm_10,2023-01-03,7.5\n";
+  crm::read_options o;
+  o.preset = crm::preset::zoho_invoices;
+  CHECK_THROWS_MATCHES(crm::read_export_from_string(text, o, "inv.csv"), patron::data_error,
+                       Message("[patron.bad_number] inv.csv:2:4: amount = \"12,50\": not an amount (decimal separator is '.')"));
+  o.lenient = true;
+  const crm::read_result r = crm::read_export_from_string(text, o, "inv.csv");
+  CHECK(r.report.count("bad_number") == 1);
+  CHECK(r.report.count("ambiguous_amount") == 1);
+  CHECK(r.report.rows_kept == 1);
+  CHECK(total(r.log) == 7.5);
+  // With --decimal-comma "12,50" and "1,234" are 12.5 and 1.234, but "7.5" now shows a decimal point: strict stops there.
+  o.lenient = false;
+  o.decimal_comma = true;
+  CHECK_THROWS_WITH(crm::read_export_from_string(text, o, "inv.csv"), Contains("inv.csv:4:4: amount = \"7.5\""));
+  const std::string amb = "Record Id,Account Name.id,Invoice Date,Grand Total\nzcrm_1,zcrm_10,2023-01-01,\"12,50\"\nzcrm_2,zcrm_10,2023-01-02,\"1,234\"\n";
+  o.decimal_comma = false;
+  o.lenient = false;
+  o.columns = {};
+  const std::string amb2 = "Record Id,Account Name.id,Invoice Date,Grand Total\nzcrm_2,zcrm_10,2023-01-02,\"1,234\"\nzcrm_1,zcrm_10,2023-01-01,\"12,50\"\n";
+  CHECK_THROWS_MATCHES(crm::read_export_from_string(amb2, o, "inv.csv"), patron::data_error,
+                       Message("[patron.bad_number] inv.csv:2:4: amount = \"1,234\": ambiguous: the file also writes decimal "
+                               "commas (line 3); give --decimal-comma or fix the value"));
+  (void)amb;
+}
+
+TEST_CASE("crm bad input: invalid GB18030 bytes name the line and byte offset", "[crm][error]") {
+  // Line 3 holds 0x81 0x20: a GB18030 lead byte followed by a space is no character.
+  const std::string good = encode("客户名称,下单日期,销售订单金额\n甲,2023/5/1,1\n", "GB18030");
+  const std::string bytes = good + "\x81\x20,2023/5/2,2\n";
+  crm::read_options o;
+  o.preset = crm::preset::fxiaoke_salesorder;
+  o.encoding = crm::text_encoding::gb18030;
+  const std::string offset = std::to_string(good.size());
+  CHECK_THROWS_MATCHES(crm::read_export_from_string(bytes, o, "orders.csv"), patron::data_error,
+                       Message("[patron.bad_encoding] orders.csv:3: bytes = \"\\x81 ,2\": invalid GB18030 at byte offset " + offset));
+  o.encoding = crm::text_encoding::detect;  // not UTF-8 either, so read as GB18030 and refused the same way
+  CHECK_THROWS_WITH(crm::read_export_from_string(bytes, o, "orders.csv"), Contains("invalid GB18030 at byte offset " + offset));
+  o.encoding = crm::text_encoding::utf8;
+  CHECK_THROWS_WITH(crm::read_export_from_string(bytes, o, "orders.csv"), Contains("[patron.bad_encoding] orders.csv:1:"));
+  CHECK_THROWS_AS(crm::parse_encoding("latin-9"), patron::invalid_argument_error);
+}
+
+namespace {
+
+// A per-customer profile as `patron report` is meant to write it (docs/crm.md lists the columns).
+const std::string profile_csv =
+    "customer_id,record_id,name,rfm_code,segment,clv,p_alive,lifecycle_stage,next_product,scored_on\n"
+    "4150868000000224005,zcrm_4150868000000224005,Bentley Systems,545,important value,18250.4,0.93,Maturity,CRM Enterprise Suite,2026-11-22\n"
+    "4150868000000224099,zcrm_4150868000000224099,\"Acme, Inc.\",111,lost,12,0.1,Churned,,2026-11-22\n"
+    "4150868000000224100,zcrm_4150868000000224100,Cyan,212,potential,300.456,0.5,Growth,Widget,2026-11-22\n"
+    "4150868000000224101,zcrm_4150868000000224101,Delta,222,new,0,0.75,New,Widget,2026-11-22\n"
+    "4150868000000224102,zcrm_4150868000000224102,Echo,121,general maintenance,42.5,0.25,Maturity,Gadget,2026-11-22\n";
+
+/// A written file parsed back as plain CSV (BOM removed): header in `columns`, then the rows.
+struct table {
+  std::vector<std::string> columns;
+  std::vector<std::vector<std::string>> rows;
+};
+table read_back(const std::string& bytes) {
+  crm::csv_table t = crm::parse_csv(crm::to_utf8(bytes, crm::text_encoding::utf8, "back.csv"), ',', "back.csv");
+  REQUIRE_FALSE(t.rows.empty());
+  table out{t.rows[0], {}};
+  out.rows.assign(t.rows.begin() + 1, t.rows.end());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("crm export zoho-import: Record Id verbatim, labels, split at --max-rows; re-read gives the scores", "[crm][reference]") {
+  const crm::profile p = crm::read_profile_from_string(profile_csv, "customers.csv");
+  crm::export_options o;
+  o.format = crm::export_format::zoho_import;
+  o.max_rows = 2;
+  const crm::export_result r = crm::build_export(p, o);
+  // 5 customers at 2 per file: 2 + 2 + 1.
+  REQUIRE(r.files.size() == 3);
+  CHECK(r.files[0].name == "zoho-import-001.csv");
+  CHECK(r.files[2].name == "zoho-import-003.csv");
+  CHECK(r.files[0].rows == 2);
+  CHECK(r.files[2].rows == 1);
+  const std::string header =
+      "Record Id,Account Name,Patron RFM Code,Patron Segment,Patron CLV,Patron P Alive,Patron Lifecycle Stage,Patron Next Product,Patron Scored On\r\n";
+  CHECK(r.files[0].content ==
+        header + "zcrm_4150868000000224005,Bentley Systems,545,important value,18250.40,0.93,Maturity,CRM Enterprise Suite,2026-11-22\r\n"
+                 "zcrm_4150868000000224099,\"Acme, Inc.\",111,lost,12.00,0.1,Churned,,2026-11-22\r\n");
+  // Re-read every file: same ids (verbatim) and scores, in order.
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& f : r.files) {
+    const table back = read_back(f.content);
+    CHECK(back.columns.front() == "Record Id");
+    for (const auto& row : back.rows) rows.push_back(row);
+  }
+  REQUIRE(rows.size() == 5);
+  for (std::size_t i = 0; i < 5; ++i) {
+    CHECK(rows[i][0] == p.rows[i][1]);  // record_id
+    CHECK(rows[i][1] == p.rows[i][2]);  // name
+    CHECK(rows[i][2] == p.rows[i][3]);  // rfm_code
+    CHECK(rows[i][3] == p.rows[i][4]);  // segment
+    CHECK(std::stod(rows[i][4]) == Approx(std::stod(p.rows[i][5])).margin(0.005));  // clv to the cent
+  }
+  CHECK(rows[2][4] == "300.46");
+  // Pick-list values printed for the admin, sorted.
+  REQUIRE(r.picklists.size() == 2);
+  CHECK(r.picklists[0] == "Patron Segment: general maintenance, important value, lost, new, potential");
+  CHECK(r.picklists[1] == "Patron Lifecycle Stage: Churned, Growth, Maturity, New");
+}
+
+TEST_CASE("crm export zoho-bulkwrite: API names, id without zcrm_, 25,000 rows / bytes / 200 columns", "[crm][reference]") {
+  const crm::profile p = crm::read_profile_from_string(profile_csv, "customers.csv");
+  crm::export_options o;
+  o.format = crm::export_format::zoho_bulkwrite;
+  crm::export_result r = crm::build_export(p, o);
+  REQUIRE(r.files.size() == 1);
+  const std::string header =
+      "id,Patron_RFM_Code,Patron_Segment,Patron_CLV,Patron_P_Alive,Patron_Lifecycle_Stage,Patron_Next_Product,Patron_Scored_On\r\n";
+  const std::string row1 = "4150868000000224005,545,important value,18250.40,0.93,Maturity,CRM Enterprise Suite,2026-11-22\r\n";
+  CHECK(r.files[0].content.rfind(header + row1, 0) == 0);
+  // Byte limit. Counted by hand: header 121 bytes, rows 96 / 60 / 71 / 61 / 83 (CRLF included).
+  CHECK(header.size() == 121);
+  CHECK(row1.size() == 96);
+  o.max_bytes = 277;
+  r = crm::build_export(p, o);
+  // 121+96+60 = 277 ≤ 277 (the limit is inclusive); +71 > 277 → file 2: 121+71+61 = 253, +83 > 277 → file 3: 204.
+  REQUIRE(r.files.size() == 3);
+  CHECK(r.files[0].rows == 2);
+  CHECK(r.files[1].rows == 2);
+  CHECK(r.files[2].rows == 1);
+  CHECK(r.files[0].content.size() == 277);
+  CHECK(r.files[1].content.size() == 253);
+  CHECK(r.files[2].content.size() == 204);
+  o.max_bytes = 0;
+  o.max_rows = 25'001;
+  CHECK_THROWS_MATCHES(crm::build_export(p, o), patron::invalid_argument_error,
+                       Message("[patron.invalid_argument] --max-rows: max_rows = 25001: Bulk Write takes at most 25000 rows per file"));
+  // 200 columns = id + 199 fields is the limit.
+  o.max_rows = 0;
+  std::string wide_header = "customer_id", wide_row = "zcrm_1", map = "{\"fields\": {";
+  for (int i = 1; i <= 200; ++i) {
+    // Appended piecewise: `"literal" + std::string` trips GCC 12's -Wrestrict false positive (bug 105329).
+    const std::string n = std::to_string(i);
+    wide_header.append(",s").append(n);
+    wide_row.append(",").append(n);
+    map.append(i > 1 ? ", \"s" : "\"s").append(n).append("\": \"S").append(n).append("\"");
+  }
+  const crm::profile wide = crm::read_profile_from_string(wide_header + "\n" + wide_row + "\n", "wide.csv");
+  o.fields = crm::parse_field_map(map + "}}", "map.json");
+  CHECK_THROWS_MATCHES(crm::build_export(wide, o), patron::invalid_argument_error,
+                       Message("[patron.invalid_argument] --fields: columns = 201: Bulk Write takes at most 200 columns"));
+  o.fields->fields.pop_back();
+  r = crm::build_export(wide, o);
+  REQUIRE(r.files.size() == 1);
+  CHECK(r.files[0].content.rfind("id,S1,S2,", 0) == 0);
+  CHECK(r.files[0].content.find("\r\n1,1,2,3,") != std::string::npos);
+}
+
+TEST_CASE("crm export fxiaoke-api: one body per customer, strings, ms epochs at Shanghai midnight", "[crm][reference]") {
+  const crm::profile p = crm::read_profile_from_string(profile_csv, "customers.csv");
+  const std::string map = R"({"object": "AccountObj", "fields": {
+      "rfm_code": "field_R1a2b__c",
+      "segment": {"api_name": "field_S7g8h__c", "options": {"important value": "1", "lost": "8", "potential": "5", "new": "6", "general maintenance": "7"}},
+      "clv": "field_CLV9i__c", "p_alive": "field_PA0j1__c",
+      "lifecycle_stage": null, "next_product": null,
+      "scored_on": "field_DT2k3__c"}})";
+  crm::export_options o;
+  o.format = crm::export_format::fxiaoke_api;
+  o.fields = crm::parse_field_map(map, "map.json");
+  const crm::export_result r = crm::build_export(p, o);
+  REQUIRE(r.files.size() == 1);
+  CHECK(r.files[0].name == "fxiaoke-api.jsonl");
+  CHECK(r.files[0].rows == 5);
+  // 2026-11-22 is day 20,779 since 1970; 20779 × 86400 − 8 × 3600 = 1,795,276,800 s at Shanghai midnight.
+  const std::string first = r.files[0].content.substr(0, r.files[0].content.find('\n'));
+  CHECK(first ==
+        R"({"triggerWorkFlow":false,"triggerApprovalFlow":false,"data":{"object_data":{"dataObjectApiName":"AccountObj",)"
+        R"("_id":"zcrm_4150868000000224005","field_R1a2b__c":"545","field_S7g8h__c":"1","field_CLV9i__c":"18250.40",)"
+        R"("field_PA0j1__c":"0.93","field_DT2k3__c":1795276800000}}})");
+  CHECK(std::count(r.files[0].content.begin(), r.files[0].content.end(), '\n') == 5);
+  CHECK(r.picklists == std::vector<std::string>{"field_S7g8h__c: 1, 5, 6, 7, 8"});
+}
+
+TEST_CASE("crm export bad input: unmapped FXiaoKe field, pick-list value not in the map", "[crm][error]") {
+  const crm::profile p = crm::read_profile_from_string(profile_csv, "customers.csv");
+  crm::export_options o;
+  o.format = crm::export_format::fxiaoke_api;
+  CHECK_THROWS_MATCHES(crm::build_export(p, o), patron::invalid_argument_error,
+                       Message("[patron.invalid_argument] --fields: fields = : fxiaoke-api needs a map of scores to the "
+                               "tenant's field_xxxxx__c API names"));
+  // segment (and the others) left unmapped.
+  o.fields = crm::parse_field_map(R"({"fields": {"clv": "field_CLV9i__c"}})", "map.json");
+  CHECK_THROWS_MATCHES(crm::build_export(p, o), patron::invalid_argument_error,
+                       Message("[patron.invalid_argument] --fields: rfm_code = : unmapped FXiaoKe field: map this score to a "
+                               "field_xxxxx__c API name, or set it to null to leave it out"));
+  const std::string rest = R"(, "rfm_code": null, "p_alive": null, "lifecycle_stage": null, "next_product": null, "scored_on": null)";
+  o.fields = crm::parse_field_map(R"({"fields": {"segment": {"api_name": "field_S7g8h__c", "options": {"important value": "1", "lost": "8"}}, "clv": null)" +
+                                      rest + "}}",
+                                  "map.json");
+  // Row 3 (line 4) has "potential", not in the map.
+  CHECK_THROWS_MATCHES(crm::build_export(p, o), patron::invalid_argument_error,
+                       Message("[patron.invalid_argument] --fields: segment = potential: pick-list value not in the map "
+                               "(customers.csv:4); mapped: important value, lost"));
+  o.fields = crm::parse_field_map(R"({"fields": {"segment": "field_S7g8h__c", "clv": null)" + rest + "}}", "map.json");
+  CHECK_THROWS_WITH(crm::build_export(p, o), Contains("a single-select field needs \"options\""));
+  o.fields = crm::parse_field_map(R"({"fields": {"clv": "field-bad name")" + rest + R"(, "segment": null}})", "map.json");
+  CHECK_THROWS_WITH(crm::build_export(p, o), Contains("clv = field-bad name: not an FXiaoKe field API name"));
+  CHECK_THROWS_WITH(crm::parse_field_map(R"({"fields": {"clv": 5}})", "map.json"), Contains("clv = 5: expected a string, an object or null"));
+  CHECK_THROWS_AS(crm::parse_field_map("{not json", "map.json"), patron::invalid_argument_error);
+  // zoho-import: a map with options for segment refuses values it does not list.
+  o.format = crm::export_format::zoho_import;
+  o.fields = crm::parse_field_map(R"({"fields": {"segment": {"label": "Patron Segment", "options": {"lost": "Lost"}}}})", "map.json");
+  CHECK_THROWS_WITH(crm::build_export(p, o), Contains("segment = important value: pick-list value not in the map (customers.csv:2)"));
+}
+
+TEST_CASE("crm export fxiaoke-import: UTF-8 BOM, Chinese headers, 8-class segment names in Chinese", "[crm][reference]") {
+  const crm::profile p = crm::read_profile_from_string(profile_csv, "customers.csv");
+  crm::export_options o;
+  o.format = crm::export_format::fxiaoke_import;
+  const crm::export_result r = crm::build_export(p, o);
+  REQUIRE(r.files.size() == 1);
+  const std::string& c = r.files[0].content;
+  CHECK(c.rfind("\xEF\xBB\xBF数据ID,客户名称,RFM编码,价值分群,客户终身价值(元),存活概率,生命周期阶段,推荐产品,评分日期\r\n", 0) == 0);
+  CHECK(c.find("\r\nzcrm_4150868000000224005,Bentley Systems,545,重要价值,18250.40,") != std::string::npos);
+  const table back = read_back(c);
+  REQUIRE(back.rows.size() == 5);
+  const std::vector<std::string> zh = {"重要价值", "流失", "潜力", "新客户", "一般维持"};
+  for (std::size_t i = 0; i < 5; ++i) CHECK(back.rows[i][3] == zh[i]);
+  CHECK(r.picklists[0] == "价值分群: 一般维持, 新客户, 流失, 潜力, 重要价值");
+  // A segment outside the 8-class table needs the map.
+  const crm::profile other = crm::read_profile_from_string("customer_id,segment\n1,Champions\n", "p.csv");
+  CHECK_THROWS_WITH(crm::build_export(other, o), Contains("segment = Champions: pick-list value not in the 8-class Chinese table (p.csv:2)"));
+}
+
+TEST_CASE("crm cli: zoho export → summarize --preset → export --ids-from → files re-read give the same ids", "[crm][reference]") {
+  const std::string inv = write_file("Invoices.csv", zoho_invoices);
+  const std::string summary = temp_path("summary.csv");
+  const run_result s = run("summarize --input '" + inv + "' --preset zoho-invoices --unit day --output '" + summary + "'");
+  REQUIRE(s.status == 0);
+  CHECK_THAT(s.err, Contains("amount \xE2\x86\x90 Grand Total"));
+  CHECK_THAT(s.err, Contains("status_cancelled: 1"));
+  const std::string map = write_file("map.json", R"({"fields": {"total": {"label": "Patron Total Spend", "type": "currency"},
+                                                                 "orders": {"label": "Patron Orders", "type": "integer"}}})");
+  const std::string out = temp_path("zoho_out");
+  std::filesystem::remove_all(out);
+  const run_result e = run("export --from '" + summary + "' --format zoho-import --fields '" + map + "' --ids-from '" + inv +
+                           "' --preset zoho-invoices --out '" + out + "'");
+  REQUIRE(e.status == 0);
+  CHECK_THAT(e.err, Contains("profile rows without a match: 0"));
+  const table back = read_back(slurp(out + "/zoho-import-001.csv"));
+  REQUIRE(back.rows.size() == 2);
+  CHECK(back.columns == std::vector<std::string>{"Record Id", "Account Name", "Patron Total Spend", "Patron Orders"});
+  // Summaries sorted by id: Bentley 1434.50 in 2 orders, Acme 2949.75 in 2 orders (Cancelled excluded).
+  CHECK(back.rows[0] == std::vector<std::string>{"zcrm_4150868000000224005", "Bentley Systems", "1434.50", "2"});
+  CHECK(back.rows[1] == std::vector<std::string>{"zcrm_4150868000000224099", "Acme, Inc.", "2949.75", "2"});
+}
+
+TEST_CASE("crm cli: profile → every format on disk; errors exit 2 and write nothing", "[crm][error]") {
+  const std::string prof = write_file("customers.csv", profile_csv);
+  const std::string out = temp_path("out_all");
+  std::filesystem::remove_all(out);
+  const run_result z = run("export --from '" + prof + "' --format zoho-import --max-rows 4 --out '" + out + "'");
+  REQUIRE(z.status == 0);
+  CHECK_THAT(z.err, Contains("pick-list values to create first: Patron Segment: general maintenance, important value, lost, new, potential"));
+  CHECK(read_back(slurp(out + "/zoho-import-001.csv")).rows.size() == 4);
+  CHECK(read_back(slurp(out + "/zoho-import-002.csv")).rows.size() == 1);
+  const std::string bad_out = temp_path("out_bad");
+  std::filesystem::remove_all(bad_out);
+  const run_result f = run("export --from '" + prof + "' --format fxiaoke-api --out '" + bad_out + "'");
+  CHECK(f.status == 2);
+  CHECK_THAT(f.err, Contains("[patron.invalid_argument] --fields"));
+  CHECK_FALSE(std::filesystem::exists(bad_out));
+  const std::string map = write_file("bad_map.json", R"({"fields": {"segment": {"label": "价值分群", "options": {"lost": "流失"}}}})");
+  const run_result g = run("export --from '" + prof + "' --format fxiaoke-import --fields '" + map + "' --out '" + bad_out + "'");
+  CHECK(g.status == 2);
+  CHECK_THAT(g.err, Contains("pick-list value not in the map"));
+  CHECK_FALSE(std::filesystem::exists(bad_out));
+  const run_result h = run("summarize --input '" + prof + "' --preset zoho-invoices");
+  CHECK(h.status == 3);
+  CHECK_THAT(h.err, Contains("[patron.missing_column]"));
+  CHECK_THAT(h.err, Contains("headers: customer_id, record_id, name,"));
+  CHECK(run("summarize --input '" + prof + "' --encoding gbk").status == 2);  // needs --preset
+}
+
+TEST_CASE("crm zoho-salesorders: line-item columns where present; Created Time as the order date", "[crm][reference]") {
+  // One order per line item (Ordered_Items exported flat): SO 1 has two lines, SO 2 one.
+  const std::string lines =
+      "Record Id,SO Number,Account Name.id,Account Name,Created Time,Grand Total,Product Name,Quantity,Status\n"
+      "zcrm_1,SO-1,zcrm_10,A,2019-03-12 14:48:20,10.00,Widget,2,Created\n"
+      "zcrm_1,SO-1,zcrm_10,A,2019-03-12 14:48:20,5.50,Gadget,1,Created\n"
+      "zcrm_2,SO-2,zcrm_11,B,2019-03-13 09:00:00,7.25,Widget,3,Delivered\n";
+  crm::read_options o;
+  o.preset = crm::preset::zoho_salesorders;
+  const crm::read_result r = crm::read_export_from_string(lines, o, "Sales_Orders.csv");
+  CHECK(has_binding(r.report, "date \xE2\x86\x90 Created Time"));
+  CHECK(has_binding(r.report, "item \xE2\x86\x90 Product Name"));
+  CHECK(has_binding(r.report, "quantity \xE2\x86\x90 Quantity"));
+  REQUIRE(r.log.has_items());
+  CHECK(r.report.rows_kept == 3);  // repeated Record Id is not a duplicate when lines are bound
+  CHECK(r.log.items.size() == 2);
+  CHECK(r.log.quantity == std::vector<double>{2, 1, 3});
+  CHECK(total(r.log) == 22.75);  // 10 + 5.50 + 7.25
+  CHECK(r.log.time[0] == day(2019, 3, 12) + 14 * 3600 + 48 * 60 + 20);
+  // Without line items the same Record Id twice is a duplicate order.
+  const std::string dup =
+      "Record Id,Account Name.id,Created Time,Grand Total\nzcrm_1,zcrm_10,2019-03-12 14:48:20,10\nzcrm_1,zcrm_10,2019-03-12 14:48:20,10\n";
+  const crm::read_result d = crm::read_export_from_string(dup, o, "Sales_Orders.csv");
+  CHECK(d.report.count("duplicate_order") == 1);
+  CHECK(total(d.log) == 10.0);
+}
+
+TEST_CASE("crm cli: --col, --encoding and --tz reach the preset layer", "[crm][unit]") {
+  // Deals keyed on the contact instead of the account; a GB18030 file read with an explicit encoding.
+  const std::string deals = write_file("Deals.csv",
+                                       "Record Id,Contact Name.id,Contact Name,Closing Date,Amount,Stage\n"
+                                       "zcrm_1,zcrm_55,Ann,2023-01-05,100,Closed Won\n");
+  const std::string out = temp_path("deals_summary.csv");
+  const run_result r = run("summarize --input '" + deals + "' --preset zoho-deals --col 'customer=Contact Name.id' --unit day -o '" + out + "'");
+  REQUIRE(r.status == 0);
+  CHECK_THAT(r.err, Contains("customer \xE2\x86\x90 Contact Name.id (--col)"));
+  CHECK(slurp(out) == "customer_id,x,t_x,T,monetary,total,orders,first,last\n55,0,0,0,0,100,1,2023-01-05,2023-01-05\n");
+  const std::string gb = write_file("orders_gb.csv", encode(fxiaoke_orders_utf8, "GB18030"));
+  const run_result g = run("summarize --input '" + gb + "' --preset fxiaoke-salesorder --encoding gbk --tz UTC -o '" + out + "'");
+  REQUIRE(g.status == 0);
+  CHECK_THAT(g.err, Contains("encoding GB18030"));
+  CHECK_THAT(g.err, Contains("UTC+00:00"));
+  CHECK_THAT(g.err, Contains("status_invalid: 1"));
+  CHECK(run("summarize --input '" + gb + "' --preset fxiaoke-salesorder --tz America/New_York").status == 2);
+  CHECK(run("summarize --input '" + gb + "' --preset fxiaoke-salesorder --col nonsense").status == 2);
+}
