@@ -22,6 +22,10 @@ struct demo_data {
 
 [[nodiscard]] demo_data make_demo_data(std::size_t customers, std::uint64_t seed);
 
+/// Sections (src/cli/demo_<area>.cpp).
+void demo_clv_section(const demo_data& d);
+void demo_rfm_section(const demo_data& d);
+
 /// The sections printed after the data section, in order.
 [[nodiscard]] std::vector<std::function<void(const demo_data&)>> demo_sections();
 

@@ -3,6 +3,8 @@
 
 namespace patron::cli {
 
-std::vector<std::function<void(const demo_data&)>> demo_sections() { return {}; }
+std::vector<std::function<void(const demo_data&)>> demo_sections() {
+  return {demo_clv_section, demo_rfm_section};
+}
 
 }  // namespace patron::cli
