@@ -9,6 +9,7 @@
 #include <sstream>
 #include <string>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "test_support.hpp"
 
@@ -19,8 +20,10 @@ struct run_result {
   std::string out, err;
 };
 
+// ctest runs test cases as parallel processes: the process id keeps their files apart.
 std::string temp_path(const std::string& name) {
-  return (std::filesystem::path(PATRON_TEST_BINARY_DIR) / ("cli_" + name)).string();
+  return (std::filesystem::path(PATRON_TEST_BINARY_DIR) /
+          ("cli_" + std::to_string(::getpid()) + "_" + name)).string();
 }
 
 std::string slurp(const std::string& path) {

@@ -6,6 +6,7 @@
 
 #include <iconv.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -27,8 +28,10 @@ using Catch::Matchers::Message;
 
 namespace {
 
+// ctest runs test cases as parallel processes: the process id keeps their files apart.
 std::string temp_path(const std::string& name) {
-  return (std::filesystem::path(PATRON_TEST_BINARY_DIR) / ("crm_" + name)).string();
+  return (std::filesystem::path(PATRON_TEST_BINARY_DIR) /
+          ("crm_" + std::to_string(::getpid()) + "_" + name)).string();
 }
 
 std::string write_file(const std::string& name, const std::string& bytes) {
