@@ -30,6 +30,9 @@ install_missing() {
   fi
 }
 
+# ccache may cache the CLI's and tests' precompiled headers only with this sloppiness.
+export CCACHE_SLOPPINESS="${CCACHE_SLOPPINESS:-pch_defines,time_macros,include_file_mtime,include_file_ctime}"
+
 # configure <build dir> [cmake options...]
 configure() {
   local dir="$1"; shift
@@ -64,7 +67,9 @@ case "$cmd" in
     ;;
   sanitize)
     install_missing
+    # -O1 -g1: line-number stack traces at half the compile time of -O2 -g (CI has 2 cores).
     configure "$here/build/sanitize" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPATRON_SANITIZE=address,undefined \
+      -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" \
       -DPATRON_BUILD_BENCHMARKS=OFF -DPATRON_BUILD_EXAMPLES=OFF -DPATRON_OPENMP=OFF
     cmake --build "$here/build/sanitize" -j "$jobs"
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
