@@ -268,6 +268,16 @@ TEST_CASE("segment rule order: first match wins", "[rfm][reference]") {
   // Issue 4 acceptance: R=4 F=4 M=4 → Potential Loyalist; R=2 F=4 M=5 → Can't Lose Them;
   // R=5 F=5 M=1 → Others (the rfm10 grid of R rfm's documentation).
   const segment_table t = rfm10_table();
+  // The table itself, rule by rule, as issue 4 transcribes R rfm's documentation (inclusive).
+  const std::vector<segment_rule> grid = {
+      {"Champions", {5, 5}, {5, 5}, {5, 5}},       {"Potential Loyalist", {3, 5}, {3, 5}, {2, 5}},
+      {"Loyal Customers", {2, 4}, {2, 4}, {2, 4}}, {"Promising", {3, 4}, {1, 3}, {3, 5}},
+      {"New Customers", {4, 5}, {1, 3}, {1, 5}},   {"Can't Lose Them", {1, 2}, {3, 4}, {4, 5}},
+      {"At Risk", {1, 2}, {2, 5}, {4, 5}},         {"Need Attention", {1, 3}, {3, 5}, {3, 5}},
+      {"About To Sleep", {2, 3}, {1, 3}, {1, 4}},  {"Lost", {1, 1}, {1, 5}, {1, 5}}};
+  CHECK(t.rules == grid);
+  CHECK(t.fallback == "Others");
+  CHECK(t.bins == 5);
   const segmenter s(t);
   CHECK(s.label(s(4, 4, 4)) == "Potential Loyalist");
   CHECK(s.label(s(2, 4, 5)) == "Can't Lose Them");
