@@ -255,12 +255,29 @@ TEST_CASE("all-equal values and a single customer give the documented scores", "
   // One customer in NTILE(5): bin 1 (F = M = 1, and R = 1 as the first row of recency desc).
   const scored on = run(one, one, one, method(binning_method::ntile));
   CHECK(as_int(on.f) == std::vector<int>{1});
+  // fixed: cuts 0.1, 0.2, 0.3, 0.4 closed on the left → 0.1 is ascending bin 2: F = M = 2, R = 4.
+  binning_options fx = method(binning_method::fixed);
+  fx.recency_cuts = fx.frequency_cuts = fx.monetary_cuts = {0.1, 0.2, 0.3, 0.4};
+  const scored fs = run(same, same, same, fx);
+  CHECK(as_int(fs.f) == std::vector<int>(6, 2));
+  CHECK(as_int(fs.r) == std::vector<int>(6, 4));
+  CHECK(as_int(run(one, one, one, fx).m) == std::vector<int>{2});
 }
 
 TEST_CASE("segment rule order: first match wins", "[rfm][reference]") {
   // Issue 4 acceptance: R=4 F=4 M=4 → Potential Loyalist; R=2 F=4 M=5 → Can't Lose Them;
   // R=5 F=5 M=1 → Others (the rfm10 grid of R rfm's documentation).
   const segment_table t = rfm10_table();
+  // The table itself, rule by rule, as issue 4 transcribes R rfm's documentation (inclusive).
+  const std::vector<segment_rule> grid = {
+      {"Champions", {5, 5}, {5, 5}, {5, 5}},       {"Potential Loyalist", {3, 5}, {3, 5}, {2, 5}},
+      {"Loyal Customers", {2, 4}, {2, 4}, {2, 4}}, {"Promising", {3, 4}, {1, 3}, {3, 5}},
+      {"New Customers", {4, 5}, {1, 3}, {1, 5}},   {"Can't Lose Them", {1, 2}, {3, 4}, {4, 5}},
+      {"At Risk", {1, 2}, {2, 5}, {4, 5}},         {"Need Attention", {1, 3}, {3, 5}, {3, 5}},
+      {"About To Sleep", {2, 3}, {1, 3}, {1, 4}},  {"Lost", {1, 1}, {1, 5}, {1, 5}}};
+  CHECK(t.rules == grid);
+  CHECK(t.fallback == "Others");
+  CHECK(t.bins == 5);
   const segmenter s(t);
   CHECK(s.label(s(4, 4, 4)) == "Potential Loyalist");
   CHECK(s.label(s(2, 4, 5)) == "Can't Lose Them");
@@ -527,5 +544,70 @@ TEST_CASE("patron rfm: customer table and order log", "[rfm][cli]") {
   std::remove(out2.c_str());
   std::remove(th.c_str());
   std::remove(sum.c_str());
+}
+#endif
+
+#ifdef PATRON_TEST_CLI
+namespace {
+std::size_t count_lines_ending(const std::string& text, const std::string& tail) {
+  std::size_t n = 0;
+  for (std::size_t pos = 0; (pos = text.find(tail + "\n", pos)) != std::string::npos; pos += tail.size()) ++n;
+  return n;
+}
+}  // namespace
+
+TEST_CASE("patron rfm: fixed cuts, rule files, mean-split labels", "[rfm][cli]") {
+  const std::string dir = PATRON_TEST_BINARY_DIR;
+  const std::string out = dir + "/rfm_cli2_out.csv", csv_rules = dir + "/rfm_cli2_rules.csv",
+                    json_rules = dir + "/rfm_cli2_rules.json", sum = dir + "/rfm_cli2_sum.json";
+  const std::string base = "rfm --input " + patron_test::data_file("rfm_customers.csv") + " --level customer";
+  {
+    std::ofstream(csv_rules) << "name,r_min,r_max,f_min,f_max,m_min,m_max\nBig spender,1,5,1,5,5,5\nfallback,Rest\n";
+    std::ofstream(json_rules) << R"({"bins":5,"fallback":"Rest","rules":[{"name":"Recent","r":[4,5],"f":[1,5],"m":[1,5]}]})";
+  }
+  const std::string fixed = base + " --binning fixed --cuts-r 30,90,180,365 --cuts-f 5,10,15,20 --cuts-m 100,200,300,700";
+  // rfm_customers.csv row 1: 22086, 232 days, 9 orders, revenue 777. By hand with these cuts
+  // (closed on the left): 232 ≥ 30, 90, 180 → bin 4 → R 2; 9 ≥ 5 → F 2; 777 ≥ all → M 5;
+  // rfm10: (2, 2, 5) first matches At Risk (R1–2 F2–5 M4–5).
+  REQUIRE(run_cli(fixed + " --output " + out + " 2>/dev/null") == 0);
+  CHECK(slurp(out).find("\n22086,232,9,777,2,2,5,225,At Risk\n") != std::string::npos);
+  // The same scores through a CSV rule file (M = 5 → Big spender) and a JSON one (R 2 → Rest).
+  REQUIRE(run_cli(fixed + " --segments " + csv_rules + " --output " + out + " 2>/dev/null") == 0);
+  CHECK(slurp(out).find("\n22086,232,9,777,2,2,5,225,Big spender\n") != std::string::npos);
+  REQUIRE(run_cli(fixed + " --segments " + json_rules + " --output " + out + " 2>/dev/null") == 0);
+  CHECK(slurp(out).find("\n22086,232,9,777,2,2,5,225,Rest\n") != std::string::npos);
+  // A typo'd range in the file is bad data (exit 3); a 5-bin table on mean-split's 2 bins is a
+  // usage error (exit 2).
+  std::ofstream(csv_rules) << "name,r_min,r_max,f_min,f_max,m_min,m_max\nOops,5,3,1,5,1,5\n";
+  CHECK(run_cli(fixed + " --segments " + csv_rules + " --output " + out + " 2>/dev/null") == 3);
+  CHECK(run_cli(base + " --binning mean-split --segments rfm10 --output " + out + " 2>/dev/null") == 2);
+
+  // Mean-split with English labels. Hand computation (python, csv module) on rfm_customers.csv:
+  // means recency 181.41 days, 9.8308 orders, revenue 938.46; class counts (R,F,M high = 2)
+  // (2,2,2) 11,839 important value, (1,1,1) 8,273 lost, (2,1,1) 8,435 new. Row 2: 2290,
+  // 115 days, 16 orders, 1555 → all high → important value.
+  REQUIRE(run_cli(base + " --binning mean-split --labels en --summary " + sum + " --output " + out) == 0);
+  const std::string text = slurp(out);
+  CHECK(text.find("\n2290,115,16,1555,2,2,2,222,important value\n") != std::string::npos);
+  CHECK(text.find("\n22086,232,9,777,1,1,1,111,lost\n") != std::string::npos);
+  CHECK(count_lines_ending(text, ",important value") == 11839);
+  CHECK(count_lines_ending(text, ",lost") == 8273);
+  CHECK(count_lines_ending(text, ",new") == 8435);
+  CHECK(slurp(sum).find("\"count\": 11839") != std::string::npos);
+  // Default labels are Chinese.
+  REQUIRE(run_cli(base + " --binning mean-split --output " + out + " 2>/dev/null") == 0);
+  CHECK(count_lines_ending(slurp(out), ",重要价值") == 11839);
+
+  // Refunds: a negative revenue is refused (exit 3) unless --allow-negative.
+  const std::string neg = dir + "/rfm_cli2_neg.csv";
+  std::ofstream(neg) << "customer_id,recency_days,number_of_orders,revenue\na,1,2,10\nb,5,1,-4\nc,9,3,30\n";
+  CHECK(run_cli("rfm --input " + neg + " --level customer --output " + out + " 2>/dev/null") == 3);
+  REQUIRE(run_cli("rfm --input " + neg + " --level customer --allow-negative --output " + out + " 2>/dev/null") == 0);
+  // By hand, quantile method (cuts q, closed on the right), type-7 positions 0.4, 0.8, 1.2, 1.6:
+  // revenue −4, 10, 30 → cuts 1.6, 7.2, 14, 22 → −4 is M 1; recency 1, 5, 9 → 2.6, 4.2, 5.8,
+  // 7.4 → 5 is bin 3 → R 3; orders 1, 2, 3 → 1.4, 1.8, 2.2, 2.6 → 1 is F 1;
+  // rfm10: (3, 1, 1) first matches About To Sleep (R2–3 F1–3 M1–4).
+  CHECK(slurp(out).find("\nb,5,1,-4,3,1,1,311,About To Sleep\n") != std::string::npos);
+  for (const auto& p : {out, csv_rules, json_rules, sum, neg}) std::remove(p.c_str());
 }
 #endif

@@ -156,3 +156,43 @@ TEST_CASE("patron tiers: CSV ranked by value and the 80-20 figures", "[tiers][cl
   std::remove(fig.c_str());
 }
 #endif
+
+#ifdef PATRON_TEST_CLI
+TEST_CASE("patron tiers and rfm: --service adds the service level of each tier or segment", "[tiers][cli]") {
+  const std::string dir = PATRON_TEST_BINARY_DIR;
+  const std::string out = dir + "/tiers_svc_out.csv", svc = dir + "/tiers_svc.csv";
+  std::ofstream(svc) << "key,level,note\nA,key account,4h response\nLoyal Customers,loyalty desk,\n*,self-service\n";
+  const std::string tiers = std::string(PATRON_TEST_CLI) + " tiers --input " + patron_test::data_file("rfm_data_orders.csv") +
+                            " --customer customer_id --date order_date --amount revenue --service " + svc +
+                            " --output " + out + " > /dev/null";
+  REQUIRE(std::system(tiers.c_str()) == 0);
+  std::ifstream in(out);
+  std::string header, first;
+  std::getline(in, header);
+  std::getline(in, first);
+  CHECK(header == "customer_id,value,cumulative_share,tier,service_level");
+  CHECK(first.substr(first.size() - 14) == ",A,key account");  // the largest customer is in tier A
+  std::string last;
+  for (std::string line; std::getline(in, line);) last = line;
+  CHECK(last.substr(last.size() - 15) == ",C,self-service");  // the smallest is in C: the * row
+  // patron rfm keys the table by segment: rfm_customers.csv row 1 (22086) is Loyal Customers
+  // with r-rfm cuts (rfm_test.cpp, "patron rfm: customer table and order log").
+  const std::string rfm = std::string(PATRON_TEST_CLI) + " rfm --input " + patron_test::data_file("rfm_customers.csv") +
+                          " --level customer --binning r-rfm --service " + svc + " --output " + out + " 2> /dev/null";
+  REQUIRE(std::system(rfm.c_str()) == 0);
+  std::ifstream in2(out);
+  std::getline(in2, header);
+  std::getline(in2, first);
+  CHECK(header == "customer_id,recency_days,frequency,monetary,r,f,m,rfm_score,segment,service_level");
+  CHECK(first == "22086,232,9,777,2,2,2,222,Loyal Customers,loyalty desk");
+  // A missing table is an I/O error before any data is read (exit 3).
+  const int rc = std::system((std::string(PATRON_TEST_CLI) + " tiers --input " +
+                              patron_test::data_file("rfm_data_orders.csv") + " --service " + dir +
+                              "/no_such_service.csv 2>/dev/null").c_str());
+  CHECK(WEXITSTATUS(rc) == 3);
+  CHECK_THROWS_WITH(service_table::read_csv(dir + "/no_such_service.csv"),
+                    Contains("[patron.io_error]") && Contains("no_such_service.csv"));
+  std::remove(out.c_str());
+  std::remove(svc.c_str());
+}
+#endif

@@ -12,6 +12,7 @@
 #include "cli.hpp"
 #include "patron/error.hpp"
 #include "patron/rfm.hpp"
+#include "patron/value/tiers.hpp"
 #include "rfm_input.hpp"
 
 namespace patron::cli {
@@ -22,7 +23,7 @@ struct rfm_args {
   int bins = 5;
   std::string binning = "quantile", centre = "mean", segments, labels = "zh";
   std::string cuts_r, cuts_f, cuts_m;
-  std::string thresholds_in, thresholds_out, output, summary;
+  std::string thresholds_in, thresholds_out, output, summary, service;
 };
 
 std::vector<double> parse_cuts(const std::string& text, const char* field) {
@@ -90,6 +91,9 @@ void run_rfm(const rfm_args& a) {
       table = rfm::read_segment_table(a.segments);
   }
 
+  std::optional<value::service_table> service;
+  if (!a.service.empty()) service = value::service_table::read_csv(a.service);
+
   const rfm::rfm_table t = load_rfm_input(a.in);
   rfm::validate_metrics(t.recency, t.frequency, t.monetary, a.in.allow_negative, t.id, a.in.input);
   const std::size_t n = t.size();
@@ -114,13 +118,18 @@ void run_rfm(const rfm_args& a) {
   {
     output out(a.output);
     std::ostream& os = out.stream();
-    os << "customer_id,recency_days,frequency,monetary,r,f,m,rfm_score,segment\n";
+    os << "customer_id,recency_days,frequency,monetary,r,f,m,rfm_score,segment"
+       << (service ? ",service_level\n" : "\n");
     for (std::size_t i = 0; i < n; ++i) {
       put_csv_field(os, t.id[i]);
       os << ',' << format_double(t.recency[i]) << ',' << format_double(t.frequency[i]) << ','
          << format_double(t.monetary[i]) << ',' << int{r[i]} << ',' << int{f[i]} << ',' << int{m[i]}
          << ',' << rfm::rfm_score(r[i], f[i], m[i]) << ',';
       put_csv_field(os, seg.label(s[i]));
+      if (service) {
+        os << ',';
+        put_csv_field(os, service->level_of(seg.label(s[i])));
+      }
       os << '\n';
     }
     out.close();
@@ -170,6 +179,8 @@ void add_rfm_command(CLI::App& app) {
   cmd->add_option("--labels", args->labels, "cn8 labels: zh or en")->check(CLI::IsMember({"zh", "en"}))->capture_default_str();
   cmd->add_option("--thresholds-in", args->thresholds_in, "Score with saved thresholds (JSON) instead of fitting");
   cmd->add_option("--thresholds-out", args->thresholds_out, "Save the thresholds (JSON) to score new customers alike");
+  cmd->add_option("--service", args->service,
+                  "Service-level table (CSV key,level[,note]; key * = fallback): adds a service_level column");
   cmd->add_option("--output", args->output, "Output CSV (default: stdout)");
   cmd->add_option("--summary", args->summary, "Write the segment summary as JSON to this file");
   cmd->callback([args] { run_rfm(*args); });

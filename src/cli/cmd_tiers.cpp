@@ -3,6 +3,7 @@
 #include <iomanip>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 #include "cli.hpp"
@@ -15,7 +16,7 @@ namespace {
 
 struct tiers_args {
   rfm_input_args in;
-  std::string cuts = "0.8,0.95", names = "A,B,C", output, value;
+  std::string cuts = "0.8,0.95", names = "A,B,C", output, value, service;
   double share = 0.8;
 };
 
@@ -54,6 +55,8 @@ void run_tiers(const tiers_args& a) {
     in.level = "customer";
     in.recency = in.frequency = in.monetary = a.value;
   }
+  std::optional<value::service_table> service;
+  if (!a.service.empty()) service = value::service_table::read_csv(a.service);
   const rfm::rfm_table t = load_rfm_input(in);
   const value::pareto_analysis p = value::pareto(t.monetary);
   std::vector<std::uint8_t> tier(t.size());
@@ -61,12 +64,16 @@ void run_tiers(const tiers_args& a) {
   {
     output out(a.output);
     std::ostream& os = out.stream();
-    os << "customer_id,value,cumulative_share,tier\n";
+    os << "customer_id,value,cumulative_share,tier" << (service ? ",service_level\n" : "\n");
     for (std::size_t k = 0; k < p.size(); ++k) {
       const std::uint32_t i = p.order[k];
       put_csv_field(os, t.id[i]);
       os << ',' << format_double(t.monetary[i]) << ',' << format_double(p.cumulative_share[k]) << ',';
       put_csv_field(os, cuts.names[tier[i]]);
+      if (service) {
+        os << ',';
+        put_csv_field(os, service->level_of(cuts.names[tier[i]]));
+      }
       os << '\n';
     }
     out.close();
@@ -105,6 +112,8 @@ void add_tiers_command(CLI::App& app) {
   cmd->add_option("--cuts", args->cuts, "Cumulative value shares closing each tier but the last")->capture_default_str();
   cmd->add_option("--names", args->names, "Tier names (one more than --cuts)")->capture_default_str();
   cmd->add_option("--share", args->share, "Report how many customers bring this share of value")->capture_default_str();
+  cmd->add_option("--service", args->service,
+                  "Service-level table (CSV key,level[,note]; key * = fallback): adds a service_level column");
   cmd->add_option("--output", args->output, "Output CSV (default: stdout)");
   cmd->callback([args] { run_tiers(*args); });
 }

@@ -3,9 +3,13 @@
 #include "patron/value/tiers.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <cmath>
+#include <cstring>
+#include <fstream>
 #include <numeric>
+#include <sstream>
 
 #include "patron/error.hpp"
 
@@ -160,6 +164,14 @@ service_table service_table::from_csv(std::string_view text, const std::string& 
     t.levels.push_back({f[0], f[1], f.size() > 2 ? f[2] : std::string()});
   }
   return t;
+}
+
+service_table service_table::read_csv(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw data_error(errc::io_error, path, 0, 0, "", "", std::string("cannot open: ") + std::strerror(errno));
+  std::ostringstream text;
+  text << in.rdbuf();
+  return from_csv(text.str(), path);
 }
 
 }  // namespace patron::inline v1::value

@@ -108,7 +108,8 @@ struct score_span {
 /// pass. Throws data_error(empty_input) when there are no customers, invalid_argument_error for
 /// bad options or unequal lengths. NaN inputs must be rejected before (validate_metrics).
 /// All-equal values: quantile and r_rfm put everyone in ascending bin 1 (F = M = 1, R = n);
-/// mean_split puts everyone low (R = F = M = 1); one customer is the all-equal case.
+/// mean_split puts everyone low (R = F = M = 1); ntile splits them by input position as NTILE
+/// does; fixed puts them all in the bin its cut points give. One customer is the all-equal case.
 [[nodiscard]] thresholds fit_thresholds(std::span<const double> recency,
                                         std::span<const double> frequency,
                                         std::span<const double> monetary,

@@ -76,6 +76,8 @@ struct service_table {
   /// CSV with header `key,level[,note]`; a row with key `*` sets the fallback. Throws
   /// data_error naming source:line.
   [[nodiscard]] static service_table from_csv(std::string_view text, const std::string& source);
+  /// from_csv() on a file; data_error(io_error) when it cannot be read.
+  [[nodiscard]] static service_table read_csv(const std::string& path);
 };
 
 }  // namespace patron::inline v1::value
