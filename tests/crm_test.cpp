@@ -577,6 +577,13 @@ TEST_CASE("crm export bad input: unmapped FXiaoKe field, pick-list value not in 
   CHECK_THROWS_WITH(crm::build_export(p, o), Contains("clv = field-bad name: not an FXiaoKe field API name"));
   CHECK_THROWS_WITH(crm::parse_field_map(R"({"fields": {"clv": 5}})", "map.json"), Contains("clv = 5: expected a string, an object or null"));
   CHECK_THROWS_AS(crm::parse_field_map("{not json", "map.json"), patron::invalid_argument_error);
+  // zoho-import matches on Record Id exactly as exported: a profile without it is refused.
+  const crm::profile no_ids = crm::read_profile_from_string("customer_id,segment\n4150868000000224005,lost\n", "p.csv");
+  crm::export_options zi;
+  zi.format = crm::export_format::zoho_import;
+  CHECK_THROWS_MATCHES(crm::build_export(no_ids, zi), patron::data_error,
+                       Message("[patron.missing_value] p.csv:2:1: record_id = \"\": empty: the Zoho import matches on Record Id "
+                               "exactly as exported (zcrm_...); add record_id or use --ids-from"));
   // zoho-import: a map with options for segment refuses values it does not list.
   o.format = crm::export_format::zoho_import;
   o.fields = crm::parse_field_map(R"({"fields": {"segment": {"label": "Patron Segment", "options": {"lost": "Lost"}}}})", "map.json");
@@ -697,4 +704,32 @@ TEST_CASE("crm cli: --col, --encoding and --tz reach the preset layer", "[crm][u
   CHECK_THAT(g.err, Contains("status_invalid: 1"));
   CHECK(run("summarize --input '" + gb + "' --preset fxiaoke-salesorder --tz America/New_York").status == 2);
   CHECK(run("summarize --input '" + gb + "' --preset fxiaoke-salesorder --col nonsense").status == 2);
+}
+
+TEST_CASE("crm export default limits: 10,000 rows per zoho-import file, 25,000 per Bulk Write file; --trigger-workflow", "[crm][unit]") {
+  // 25,001 customers: zoho-import 10,000 + 10,000 + 5,001 (issue 12's default), Bulk Write 25,000 + 1 (its documented maximum).
+  std::string csv = "customer_id,record_id,clv\n";
+  for (int i = 1; i <= 25'001; ++i) csv.append(std::to_string(i)).append(",zcrm_").append(std::to_string(i)).append(",1.5\n");
+  const crm::profile p = crm::read_profile_from_string(csv, "big.csv");
+  crm::export_options o;
+  o.format = crm::export_format::zoho_import;
+  crm::export_result r = crm::build_export(p, o);
+  REQUIRE(r.files.size() == 3);
+  CHECK(r.files[0].rows == 10'000);
+  CHECK(r.files[1].rows == 10'000);
+  CHECK(r.files[2].rows == 5'001);
+  CHECK(r.files[2].content.find("\r\nzcrm_25001,,1.50\r\n") != std::string::npos);
+  o.format = crm::export_format::zoho_bulkwrite;
+  r = crm::build_export(p, o);
+  REQUIRE(r.files.size() == 2);
+  CHECK(r.files[0].rows == 25'000);
+  CHECK(r.files[1].content == "id,Patron_CLV\r\n25001,1.50\r\n");
+  // fxiaoke-api: workflow and approval triggers only on request.
+  o.format = crm::export_format::fxiaoke_api;
+  o.fields = crm::parse_field_map(R"({"fields": {"clv": "field_CLV9i__c"}})", "map.json");
+  o.trigger_workflow = true;
+  r = crm::build_export(p, o);
+  REQUIRE(r.files.size() == 1);
+  CHECK(r.files[0].content.rfind(R"({"triggerWorkFlow":true,"triggerApprovalFlow":true,"data":{"object_data":{"dataObjectApiName":"AccountObj",)"
+                                 R"("_id":"zcrm_1","field_CLV9i__c":"1.50"}}})" "\n", 0) == 0);
 }
