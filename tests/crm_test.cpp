@@ -9,9 +9,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <numeric>
 #include <sstream>
 #include <string>
@@ -20,6 +22,7 @@
 #include "patron/crm/export.hpp"
 #include "patron/crm/presets.hpp"
 #include "patron/error.hpp"
+#include "test_support.hpp"
 
 namespace crm = patron::crm;
 using Catch::Matchers::Contains;
@@ -704,6 +707,242 @@ TEST_CASE("crm cli: --col, --encoding and --tz reach the preset layer", "[crm][u
   CHECK_THAT(g.err, Contains("status_invalid: 1"));
   CHECK(run("summarize --input '" + gb + "' --preset fxiaoke-salesorder --tz America/New_York").status == 2);
   CHECK(run("summarize --input '" + gb + "' --preset fxiaoke-salesorder --col nonsense").status == 2);
+}
+
+namespace {
+
+/// A CSV written by patron (summaries, scores) as id → row, header in `columns`.
+struct keyed_csv {
+  std::vector<std::string> columns;
+  std::map<std::string, std::vector<std::string>> rows;
+  [[nodiscard]] std::size_t col(const std::string& name) const {
+    const auto it = std::find(columns.begin(), columns.end(), name);
+    REQUIRE(it != columns.end());
+    return static_cast<std::size_t>(it - columns.begin());
+  }
+};
+keyed_csv read_keyed(const std::string& path) {
+  crm::csv_table t = crm::parse_csv(crm::to_utf8(slurp(path), crm::text_encoding::utf8, path), ',', path);
+  REQUIRE(t.rows.size() > 1);
+  keyed_csv k{t.rows[0], {}};
+  for (std::size_t i = 1; i < t.rows.size(); ++i) k.rows[t.rows[i][0]] = t.rows[i];
+  return k;
+}
+
+/// "1234.5" → "$1,234.50", as Zoho writes Grand Total.
+std::string zoho_dollars(double v) {
+  const long long cents = std::llround(v * 100);
+  char buf[64];
+  if (cents >= 100'000)
+    std::snprintf(buf, sizeof buf, "\"$%lld,%03lld.%02lld\"", cents / 100'000, (cents / 100) % 1000, cents % 100);
+  else
+    std::snprintf(buf, sizeof buf, "$%lld.%02lld", cents / 100, cents % 100);
+  return buf;
+}
+
+}  // namespace
+
+TEST_CASE("crm end to end: CDNOW as a Zoho Invoices export → summarize → fit → score → export, ids and scores kept",
+          "[crm][reference][cli]") {
+  // The CDNOW sample (../shared/data) rewritten to the Zoho Invoices layout: zcrm_ record ids, the
+  // Account lookup split into .id + name, yyyy-MM-dd dates, "$1,234.50" amounts, plus one Cancelled
+  // invoice that must change nothing.
+  std::ifstream cdnow(patron_test::data_file("CDNOW_sample.txt"));
+  std::string zoho = "Record Id,Invoice Number,Account Name.id,Account Name,Invoice Date,Status,Grand Total\n";
+  std::string line;
+  int n = 0;
+  while (std::getline(cdnow, line)) {
+    std::istringstream f(line);
+    std::string master, id, ymd, qty;
+    double amount = 0;
+    f >> master >> id >> ymd >> qty >> amount;
+    char acc[64];
+    std::snprintf(acc, sizeof acc, "zcrm_4150868000%09d", std::stoi(id));
+    ++n;
+    zoho += "zcrm_" + std::to_string(5'000'000 + n) + ",INV-" + std::to_string(n) + "," + acc + ",CDNOW " + std::to_string(std::stoi(id)) +
+            "," + ymd.substr(0, 4) + "-" + ymd.substr(4, 2) + "-" + ymd.substr(6, 2) + ",Approved," + zoho_dollars(amount) + "\n";
+  }
+  REQUIRE(n == 6919);  // rows of CDNOW_sample.txt (../shared/data/README.md)
+  zoho += "zcrm_9999999,INV-X,zcrm_4150868000000000004,CDNOW 4,1997-03-01,Cancelled,\"$1,999.00\"\n";
+  const std::string inv = write_file("cdnow_zoho_invoices.csv", zoho);
+
+  // Summary through the preset = summary of the raw file through the plain reader (the one
+  // cli_test checks against the published CDNOW summary), id for id, column for column.
+  const std::string via_zoho = temp_path("cdnow_zoho_summary.csv"), plain = temp_path("cdnow_plain_summary.csv");
+  const run_result s = run("summarize --input '" + inv + "' --preset zoho-invoices --unit week --observation-end 1997-09-30 --output '" +
+                           via_zoho + "'");
+  REQUIRE(s.status == 0);
+  CHECK_THAT(s.err, Contains("status_cancelled: 1"));
+  REQUIRE(run("summarize --input '" + patron_test::data_file("CDNOW_sample.txt") +
+              "' --delimiter space --header no --customer 2 --date 3 --amount 5 --unit week --observation-end 1997-09-30 --output '" + plain +
+              "'")
+              .status == 0);
+  const keyed_csv a = read_keyed(via_zoho), b = read_keyed(plain);
+  REQUIRE(a.rows.size() == 2357);
+  REQUIRE(b.rows.size() == 2357);
+  for (const auto& [id, row] : b.rows) {
+    const std::string zid = "4150868000" + std::string(9 - id.size(), '0') + id;  // normalised: zcrm_ stripped
+    REQUIRE(a.rows.count(zid) == 1);
+    for (std::size_t c = 1; c < row.size(); ++c) CHECK(a.rows.at(zid)[c] == row[c]);
+  }
+
+  // BG/NBD and Gamma-Gamma on it: Fader, Hardie & Lee (2005) r = 0.243, α = 4.414, a = 0.793, b = 2.426;
+  // Fader & Hardie's Gamma-Gamma note p = 6.25, q = 3.74, γ = 15.44.
+  const std::string bg = temp_path("cdnow_bg.json"), gg = temp_path("cdnow_gg.json"), scores = temp_path("cdnow_scores.csv");
+  REQUIRE(run("fit --model bgnbd --input '" + via_zoho + "' --output '" + bg + "'").status == 0);
+  REQUIRE(run("fit --model gg --input '" + via_zoho + "' --output '" + gg + "'").status == 0);
+  CHECK_THAT(slurp(bg), Contains("\"r\": 0.2425"));
+  CHECK_THAT(slurp(gg), Contains("\"p\": 6.24"));
+  REQUIRE(run("score --model '" + bg + "' --spend '" + gg + "' --discount-rate 0.1 --input '" + via_zoho + "' --output '" + scores + "'")
+              .status == 0);
+  const keyed_csv sc = read_keyed(scores);
+  REQUIRE(sc.rows.size() == 2357);
+
+  // patron export with the record ids restored from the Zoho file, 1,000 rows per file: 1000 + 1000 + 357.
+  const std::string out = temp_path("cdnow_zoho_import");
+  std::filesystem::remove_all(out);
+  const run_result e = run("export --from '" + scores + "' --format zoho-import --ids-from '" + inv + "' --preset zoho-invoices --max-rows 1000 --out '" +
+                           out + "'");
+  REQUIRE(e.status == 0);
+  CHECK_THAT(e.err, Contains("profile rows without a match: 0"));
+  std::vector<std::vector<std::string>> rows;
+  for (const char* file : {"/zoho-import-001.csv", "/zoho-import-002.csv", "/zoho-import-003.csv"}) {
+    const table back = read_back(slurp(out + file));
+    CHECK(back.columns == std::vector<std::string>{"Record Id", "Account Name", "Patron CLV", "Patron P Alive"});
+    CHECK(back.rows.size() == (rows.size() < 2000 ? 1000u : 357u));
+    rows.insert(rows.end(), back.rows.begin(), back.rows.end());
+  }
+  CHECK_FALSE(std::filesystem::exists(out + "/zoho-import-004.csv"));
+  REQUIRE(rows.size() == 2357);
+  const std::size_t p_alive = sc.col("p_alive"), clv = sc.col("clv");
+  for (const auto& r : rows) {
+    // Record Id as Zoho wrote it; the scores of that customer as `patron score` wrote them (CLV to the cent).
+    REQUIRE(r[0].rfind("zcrm_4150868000", 0) == 0);
+    const std::string id = r[0].substr(5);
+    REQUIRE(sc.rows.count(id) == 1);
+    CHECK(r[1] == "CDNOW " + std::to_string(std::stoll(id.substr(10))));
+    CHECK(r[3] == sc.rows.at(id)[p_alive]);
+    CHECK(std::stod(r[2]) == Approx(std::stod(sc.rows.at(id)[clv])).margin(0.005));
+  }
+
+  // Bulk Write from the same scores: id without zcrm_, 25,000-row files by default → one file.
+  const std::string bulk = temp_path("cdnow_zoho_bulk");
+  std::filesystem::remove_all(bulk);
+  REQUIRE(run("export --from '" + scores + "' --format zoho-bulkwrite --ids-from '" + inv + "' --preset zoho-invoices --out '" + bulk + "'").status == 0);
+  const table bw = read_back(slurp(bulk + "/zoho-bulkwrite-001.csv"));
+  CHECK(bw.columns == std::vector<std::string>{"id", "Patron_CLV", "Patron_P_Alive"});
+  REQUIRE(bw.rows.size() == 2357);
+  for (const auto& r : bw.rows) CHECK(r[2] == sc.rows.at(r[0])[p_alive]);
+}
+
+TEST_CASE("crm end to end: GB18030 FXiaoKe orders → rfm --preset (cn8) → export fxiaoke-import / fxiaoke-api", "[crm][reference][cli]") {
+  // 纷享销客 SalesOrderObj API dump saved by Chinese Excel (GB18030): ms epochs at Shanghai midnight
+  // (1677600000000 = 2023-03-01 00:00 +08:00), one 作废 (invalid) order that must change nothing.
+  const std::string dump =
+      "_id,account_id,account_id__r,order_time,order_amount,life_status\n"
+      "o1,5f1a00000000000000000001,甲公司,1677600000000,1000,normal\n"
+      "o2,5f1a00000000000000000001,甲公司,2023-05-01,1000,normal\n"
+      "o3,5f1a00000000000000000001,甲公司,1688054400000,1000,normal\n"
+      "o4,5f1a00000000000000000002,乙公司,1673280000000,100,normal\n"
+      "o5,5f1a00000000000000000002,乙公司,1687190400000,99999,invalid\n"
+      "o6,5f1a00000000000000000003,丙公司,1687190400000,2000,normal\n"
+      "o7,5f1a00000000000000000004,丁公司,2023/1/20,100,normal\n"
+      "o8,5f1a00000000000000000004,丁公司,2023年2月1日,100,normal\n";
+  const std::string orders = write_file("fxiaoke_rfm_gb18030.csv", encode(dump, "GB18030"));
+  const std::string rfm = temp_path("fxiaoke_rfm.csv");
+  const run_result r = run("rfm --input '" + orders + "' --preset fxiaoke-salesorder --binning mean-split --labels en --output '" + rfm + "'");
+  REQUIRE(r.status == 0);
+  CHECK_THAT(r.err, Contains("customer \xE2\x86\x90 account_id"));
+  CHECK_THAT(r.err, Contains("status_invalid: 1"));
+  // As of 2023-07-01 (the day after the last order, 2023-06-30): recency 1, 172, 11, 150 days (mean 83.5);
+  // frequency 3, 1, 1, 2 (mean 1.75); monetary 3000, 100, 2000, 200 (mean 1325). Above/below the mean:
+  // 甲 222 important value, 乙 111 lost, 丙 212 important development, 丁 121 general maintenance (cn8 table).
+  const keyed_csv k = read_keyed(rfm);
+  REQUIRE(k.rows.size() == 4);
+  const std::vector<std::pair<std::string, std::vector<std::string>>> want = {
+      {"5f1a00000000000000000001", {"1", "3", "3000", "222", "important value"}},
+      {"5f1a00000000000000000002", {"172", "1", "100", "111", "lost"}},
+      {"5f1a00000000000000000003", {"11", "1", "2000", "212", "important development"}},
+      {"5f1a00000000000000000004", {"150", "2", "200", "121", "general maintenance"}}};
+  for (const auto& [id, v] : want) {
+    INFO(id);
+    REQUIRE(k.rows.count(id) == 1);
+    const auto& row = k.rows.at(id);
+    CHECK(std::vector<std::string>{row[k.col("recency_days")], row[k.col("frequency")], row[k.col("monetary")], row[k.col("rfm_score")],
+                                   row[k.col("segment")]} == v);
+  }
+
+  // fxiaoke-import: BOM, Chinese headers, names restored from the export, segments in Chinese.
+  const std::string out = temp_path("fxiaoke_rfm_import");
+  std::filesystem::remove_all(out);
+  const run_result e = run("export --from '" + rfm + "' --format fxiaoke-import --ids-from '" + orders + "' --preset fxiaoke-salesorder --out '" + out + "'");
+  REQUIRE(e.status == 0);
+  CHECK_THAT(e.err, Contains("价值分群: 一般维持, 流失, 重要价值, 重要深耕"));
+  const std::string bytes = slurp(out + "/fxiaoke-import-001.csv");
+  CHECK(bytes.rfind("\xEF\xBB\xBF", 0) == 0);
+  const table back = read_back(bytes);
+  CHECK(back.columns == std::vector<std::string>{"数据ID", "客户名称", "RFM编码", "价值分群"});
+  REQUIRE(back.rows.size() == 4);
+  CHECK(back.rows[0] == std::vector<std::string>{"5f1a00000000000000000001", "甲公司", "222", "重要价值"});
+  CHECK(back.rows[1] == std::vector<std::string>{"5f1a00000000000000000002", "乙公司", "111", "流失"});
+  CHECK(back.rows[2] == std::vector<std::string>{"5f1a00000000000000000003", "丙公司", "212", "重要深耕"});
+  CHECK(back.rows[3] == std::vector<std::string>{"5f1a00000000000000000004", "丁公司", "121", "一般维持"});
+
+  // fxiaoke-api: the map's option values; a segment the map lacks is refused and nothing is written.
+  const std::string map = write_file("fxiaoke_rfm_map.json", R"({"fields": {"rfm_code": "field_R1a2b__c",
+      "segment": {"api_name": "field_S7g8h__c", "options": {"important value": "1", "important development": "3", "general maintenance": "7", "lost": "8"}}}})");
+  const std::string api = temp_path("fxiaoke_rfm_api");
+  std::filesystem::remove_all(api);
+  REQUIRE(run("export --from '" + rfm + "' --format fxiaoke-api --fields '" + map + "' --out '" + api + "'").status == 0);
+  const std::string jsonl = slurp(api + "/fxiaoke-api.jsonl");
+  CHECK(std::count(jsonl.begin(), jsonl.end(), '\n') == 4);
+  CHECK_THAT(jsonl, Contains(R"("_id":"5f1a00000000000000000003","field_R1a2b__c":"212","field_S7g8h__c":"3")"));
+  const std::string short_map = write_file("fxiaoke_rfm_map_short.json", R"({"fields": {"rfm_code": "field_R1a2b__c",
+      "segment": {"api_name": "field_S7g8h__c", "options": {"important value": "1", "lost": "8"}}}})");
+  const std::string api2 = temp_path("fxiaoke_rfm_api2");
+  std::filesystem::remove_all(api2);
+  const run_result bad = run("export --from '" + rfm + "' --format fxiaoke-api --fields '" + short_map + "' --out '" + api2 + "'");
+  CHECK(bad.status == 2);
+  CHECK_THAT(bad.err, Contains("segment = important development: pick-list value not in the map"));
+  CHECK_FALSE(std::filesystem::exists(api2));
+  // --col and the other preset options need --preset.
+  CHECK(run("rfm --input '" + orders + "' --encoding gbk").status == 2);
+}
+
+TEST_CASE("crm end to end: Zoho Deals → lifecycle --preset → export zoho-import with the stage pick-list", "[crm][reference][cli]") {
+  // Stages by the seven-stage table's documented defaults (include/patron/lifecycle/builtin.hpp:
+  // maturity at frequency 3, decline when recency > 2 × own mean gap or > 180 days for one-time
+  // buyers, termination when recency > 365 days), evaluated at 2023-06-30.
+  const std::string deals = write_file("Deals_lifecycle.csv",
+                                       "Record Id,Deal Name,Account Name.id,Account Name,Closing Date,Amount,Stage\n"
+                                       "zcrm_1,a,zcrm_900,Foo Ltd,2023-06-01,100,Closed Won\n"      // one buy 29 days ago: development
+                                       "zcrm_2,b,zcrm_901,Bar Inc,2023-05-01,100,Closed Won\n"      // two buys, 29 days ago, gap 31: growth
+                                       "zcrm_3,c,zcrm_901,Bar Inc,2023-06-01,100,Closed Won\n"
+                                       "zcrm_4,d,zcrm_902,Baz GmbH,2023-03-10,100,Closed Won\n"     // four buys a month apart,
+                                       "zcrm_5,e,zcrm_902,Baz GmbH,2023-04-10,100,Closed Won\n"     // the last 20 days ago: maturity
+                                       "zcrm_6,f,zcrm_902,Baz GmbH,2023-05-10,100,Closed Won\n"
+                                       "zcrm_7,g,zcrm_902,Baz GmbH,2023-06-10,100,Closed Won\n"
+                                       "zcrm_8,h,zcrm_903,Qux Co,2022-01-05,100,Closed Won\n"       // 541 days ago: termination
+                                       "zcrm_9,i,zcrm_903,Qux Co,2023-06-01,100,Closed Lost\n");    // dropped, else a win-back
+  const std::string stages = temp_path("deals_lifecycle.csv");
+  const run_result l = run("lifecycle --input '" + deals + "' --preset zoho-deals --at 2023-06-30 --output '" + stages + "'");
+  REQUIRE(l.status == 0);
+  CHECK_THAT(l.err, Contains("stage_not_won: 1"));
+  const std::string out = temp_path("deals_lifecycle_out");
+  std::filesystem::remove_all(out);
+  const run_result e = run("export --from '" + stages + "' --format zoho-import --ids-from '" + deals + "' --preset zoho-deals --out '" + out + "'");
+  REQUIRE(e.status == 0);
+  CHECK_THAT(e.err, Contains("Patron Lifecycle Stage: development, growth, maturity, termination"));
+  const table back = read_back(slurp(out + "/zoho-import-001.csv"));
+  CHECK(back.columns == std::vector<std::string>{"Record Id", "Account Name", "Patron Lifecycle Stage"});
+  std::map<std::string, std::vector<std::string>> by_id;
+  for (const auto& r : back.rows) by_id[r[0]] = r;
+  REQUIRE(by_id.size() == 4);
+  CHECK(by_id["zcrm_900"] == std::vector<std::string>{"zcrm_900", "Foo Ltd", "development"});
+  CHECK(by_id["zcrm_901"] == std::vector<std::string>{"zcrm_901", "Bar Inc", "growth"});
+  CHECK(by_id["zcrm_902"] == std::vector<std::string>{"zcrm_902", "Baz GmbH", "maturity"});
+  CHECK(by_id["zcrm_903"] == std::vector<std::string>{"zcrm_903", "Qux Co", "termination"});
+  CHECK(run("lifecycle --input '" + deals + "' --at 2023-06-30 --tz UTC").status == 2);  // --tz needs --preset
 }
 
 TEST_CASE("crm export default limits: 10,000 rows per zoho-import file, 25,000 per Bulk Write file; --trigger-workflow", "[crm][unit]") {
