@@ -825,6 +825,26 @@ TEST_CASE("crm end to end: CDNOW as a Zoho Invoices export → summarize → fit
     CHECK(std::stod(r[2]) == Approx(std::stod(sc.rows.at(id)[clv])).margin(0.005));
   }
 
+  // The RFM scores of the same export joined in (export --from twice): one row per customer with
+  // both files' scores, as each file wrote them.
+  const std::string rfm = temp_path("cdnow_zoho_rfm.csv"), joined = temp_path("cdnow_zoho_joined");
+  REQUIRE(run("rfm --input '" + inv + "' --preset zoho-invoices --output '" + rfm + "'").status == 0);
+  const keyed_csv rk = read_keyed(rfm);
+  REQUIRE(rk.rows.size() == 2357);
+  std::filesystem::remove_all(joined);
+  REQUIRE(run("export --from '" + scores + "' --from '" + rfm + "' --format zoho-import --ids-from '" + inv +
+              "' --preset zoho-invoices --out '" + joined + "'")
+              .status == 0);
+  const table jt = read_back(slurp(joined + "/zoho-import-001.csv"));
+  CHECK(jt.columns == std::vector<std::string>{"Record Id", "Account Name", "Patron RFM Code", "Patron Segment", "Patron CLV", "Patron P Alive"});
+  REQUIRE(jt.rows.size() == 2357);
+  for (const auto& r : jt.rows) {
+    const std::string id = r[0].substr(5);
+    CHECK(r[2] == rk.rows.at(id)[rk.col("rfm_score")]);
+    CHECK(r[3] == rk.rows.at(id)[rk.col("segment")]);
+    CHECK(r[5] == sc.rows.at(id)[p_alive]);
+  }
+
   // Bulk Write from the same scores: id without zcrm_, 25,000-row files by default → one file.
   const std::string bulk = temp_path("cdnow_zoho_bulk");
   std::filesystem::remove_all(bulk);
@@ -971,4 +991,31 @@ TEST_CASE("crm export default limits: 10,000 rows per zoho-import file, 25,000 p
   REQUIRE(r.files.size() == 1);
   CHECK(r.files[0].content.rfind(R"({"triggerWorkFlow":true,"triggerApprovalFlow":true,"data":{"object_data":{"dataObjectApiName":"AccountObj",)"
                                  R"("_id":"zcrm_1","field_CLV9i__c":"1.50"}}})" "\n", 0) == 0);
+}
+
+TEST_CASE("crm join_profiles: score files joined on the customer id; one row per customer", "[crm][unit]") {
+  // Hand-made: scores for 1 and 2 (zcrm_ ids, as --ids-from writes them), RFM for 2 and 3.
+  const crm::profile scores = crm::read_profile_from_string("customer_id,record_id,p_alive,clv\n1,zcrm_1,0.5,10\n2,zcrm_2,0.25,20\n", "scores.csv");
+  const crm::profile rfm = crm::read_profile_from_string("customer_id,rfm_score,segment,monetary\n2,111,lost,5\n3,555,champions,9\n", "rfm.csv");
+  const crm::profile j = crm::join_profiles({scores, rfm});
+  CHECK(j.source == "scores.csv + rfm.csv");
+  CHECK(j.columns == std::vector<std::string>{"customer_id", "record_id", "name", "p_alive", "clv", "rfm_score", "segment", "monetary"});
+  REQUIRE(j.rows.size() == 3);
+  CHECK(j.rows[0] == std::vector<std::string>{"1", "zcrm_1", "", "0.5", "10", "", "", ""});
+  CHECK(j.rows[1] == std::vector<std::string>{"2", "zcrm_2", "", "0.25", "20", "111", "lost", "5"});
+  CHECK(j.rows[2] == std::vector<std::string>{"3", "", "", "", "", "555", "champions", "9"});
+  // A score in two files is refused; another repeated column keeps the first file's values.
+  const crm::profile seg2 = crm::read_profile_from_string("customer_id,rfm_segment\n2,x\n", "seg.csv");
+  CHECK_THROWS_MATCHES(crm::join_profiles({rfm, seg2}), patron::invalid_argument_error,
+                       Message("[patron.invalid_argument] --from: rfm_segment = seg.csv: this score is also in an earlier profile: give it once"));
+  const crm::profile mon = crm::read_profile_from_string("customer_id,monetary\n2,777\n", "mon.csv");
+  CHECK(crm::join_profiles({rfm, mon}).rows[0][5] == "5");
+  // lifecycle --every writes one row per customer and date: export refuses a customer twice, joined or not.
+  const crm::profile twice = crm::read_profile_from_string("customer_id,stage\n7,growth\n7,maturity\n", "stages.csv");
+  CHECK_THROWS_MATCHES(crm::join_profiles({scores, twice}), patron::data_error,
+                       Message("[patron.invalid_argument] stages.csv:3:1: customer_id = \"7\": also on line 2: export needs one row per "
+                               "customer (lifecycle: use --at)"));
+  crm::export_options o;
+  o.format = crm::export_format::zoho_bulkwrite;
+  CHECK_THROWS_WITH(crm::build_export(twice, o), Contains("stages.csv:3:1: record_id = \"7\": also on line 2"));
 }

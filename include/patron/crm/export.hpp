@@ -39,6 +39,14 @@ struct profile {
 [[nodiscard]] profile read_profile(const std::string& path);
 [[nodiscard]] profile read_profile_from_string(std::string_view text, const std::string& name = "<memory>");
 
+/// Several score outputs (summary, `patron score`, `rfm`, `lifecycle --at`, ...) as one profile,
+/// joined on the normalised customer_id (else record_id), rows in order of first appearance. The
+/// id and name columns are merged; a recognised score column (segment, clv, ...) found in two
+/// parts is an error, any other repeated column keeps the first part's values. A customer absent
+/// from a part has empty cells there (fxiaoke-api leaves them out; the CSV formats write them
+/// empty). An id twice in one part is a data_error: write-back needs one row per customer.
+[[nodiscard]] profile join_profiles(const std::vector<profile>& parts);
+
 /// Fills (or adds) the record_id and name columns from a CRM export read with a preset, joining
 /// on the normalised customer id. Returns the number of profile rows that found no customer.
 [[nodiscard]] std::size_t attach_record_ids(profile& p, const read_result& crm_export);
