@@ -116,7 +116,7 @@ const std::string fxiaoke_orders_utf8 =
 
 }  // namespace
 
-TEST_CASE("crm zoho-invoices: binds every column, keeps ids verbatim, drops Cancelled", "[crm][reference]") {
+TEST_CASE("crm zoho-invoices: binds every column / keeps ids verbatim / drops Cancelled", "[crm][reference]") {
   crm::read_options o;
   o.preset = crm::preset::zoho_invoices;
   const crm::read_result r = crm::read_export_from_string(zoho_invoices, o, "Invoices_2023_07_31.csv");
@@ -150,7 +150,7 @@ TEST_CASE("crm zoho-invoices: binds every column, keeps ids verbatim, drops Canc
   CHECK(crm::normalise_id(" zcrm_42 ") == "42");
 }
 
-TEST_CASE("crm zoho-invoices: --col overrides a binding; a missing column lists the headers", "[crm][error]") {
+TEST_CASE("crm zoho-invoices: --col overrides a binding / a missing column lists the headers", "[crm][error]") {
   crm::read_options o;
   o.preset = crm::preset::zoho_invoices;
   o.columns = {{"amount", "invoice number"}};
@@ -175,7 +175,7 @@ TEST_CASE("crm zoho-invoices: --col overrides a binding; a missing column lists 
                                "order_id, date, amount, currency, status, item or quantity"));
 }
 
-TEST_CASE("crm zoho-deals: only Closed Won; headers match case- and whitespace-insensitively", "[crm][reference]") {
+TEST_CASE("crm zoho-deals: only Closed Won / headers match case- and whitespace-insensitively", "[crm][reference]") {
   const std::string deals =
       "Record Id,Deal Owner.id,Deal Owner,Deal Name,ACCOUNT NAME.ID,Account Name,closing  date, Amount ,Stage\n"
       "zcrm_7001,zcrm_1,Ann,Big deal,zcrm_900,Foo Ltd,2023-03-01,\"85,000.00\",Closed Won\n"
@@ -201,7 +201,7 @@ TEST_CASE("crm zoho-deals: only Closed Won; headers match case- and whitespace-i
   CHECK(r.log.time[1] == day(2023, 4, 11));
 }
 
-TEST_CASE("crm fxiaoke-salesorder: GB18030 export with Chinese headers, ¥ amounts, epochs, 作废", "[crm][reference]") {
+TEST_CASE("crm fxiaoke-salesorder: GB18030 export with Chinese headers / ¥ amounts / epochs / 作废", "[crm][reference]") {
   const std::string gb = encode(fxiaoke_orders_utf8, "GB18030");
   REQUIRE(gb != fxiaoke_orders_utf8);
   const std::string path = write_file("fxiaoke_orders_gb18030.csv", gb);
@@ -254,7 +254,7 @@ TEST_CASE("crm fxiaoke-salesorder: GB18030 export with Chinese headers, ¥ amoun
   }
 }
 
-TEST_CASE("crm fxiaoke-salesorder: API dump binds ids, warns on names shared by two customers", "[crm][reference]") {
+TEST_CASE("crm fxiaoke-salesorder: API dump binds ids / warns on names shared by two customers", "[crm][reference]") {
   const std::string dump =
       "_id,account_id,account_id__r,order_time,order_amount,life_status\n"
       "a1,acc1,同名公司,1682870400000,100,normal\n"
@@ -281,7 +281,7 @@ TEST_CASE("crm fxiaoke-salesorder: API dump binds ids, warns on names shared by 
   CHECK(total(r.log) == 300.0);
 }
 
-TEST_CASE("crm money: symbols, codes, separators, parentheses, decimal comma", "[crm][unit]") {
+TEST_CASE("crm money: symbols / codes / separators / parentheses / decimal comma", "[crm][unit]") {
   crm::money m;
   const auto ok = [&](std::string_view t, bool dc, double v, const char* code) {
     INFO(t);
@@ -322,7 +322,7 @@ TEST_CASE("crm money: symbols, codes, separators, parentheses, decimal comma", "
   CHECK(crm::shows_other_decimal("12.50", true));
 }
 
-TEST_CASE("crm dates: the forms CRMs write, epochs in the given zone", "[crm][unit]") {
+TEST_CASE("crm dates: the forms CRMs write / epochs in the given zone", "[crm][unit]") {
   const std::int32_t sh = 8 * 3600;
   CHECK(crm::parse_crm_datetime("2023-05-01", 0) == day(2023, 5, 1));
   CHECK(crm::parse_crm_datetime("2019-03-12 14:48:20", sh) == day(2019, 3, 12) + 14 * 3600 + 48 * 60 + 20);
@@ -442,7 +442,7 @@ table read_back(const std::string& bytes) {
 
 }  // namespace
 
-TEST_CASE("crm export zoho-import: Record Id verbatim, labels, split at --max-rows; re-read gives the scores", "[crm][reference]") {
+TEST_CASE("crm export zoho-import: Record Id verbatim / labels / split at --max-rows / re-read gives the scores", "[crm][reference]") {
   const crm::profile p = crm::read_profile_from_string(profile_csv, "customers.csv");
   crm::export_options o;
   o.format = crm::export_format::zoho_import;
@@ -481,7 +481,7 @@ TEST_CASE("crm export zoho-import: Record Id verbatim, labels, split at --max-ro
   CHECK(r.picklists[1] == "Patron Lifecycle Stage: Churned, Growth, Maturity, New");
 }
 
-TEST_CASE("crm export zoho-bulkwrite: API names, id without zcrm_, 25,000 rows / bytes / 200 columns", "[crm][reference]") {
+TEST_CASE("crm export zoho-bulkwrite: API names / id without zcrm_ / 25000 rows / bytes / 200 columns", "[crm][reference]") {
   const crm::profile p = crm::read_profile_from_string(profile_csv, "customers.csv");
   crm::export_options o;
   o.format = crm::export_format::zoho_bulkwrite;
@@ -529,7 +529,7 @@ TEST_CASE("crm export zoho-bulkwrite: API names, id without zcrm_, 25,000 rows /
   CHECK(r.files[0].content.find("\r\n1,1,2,3,") != std::string::npos);
 }
 
-TEST_CASE("crm export fxiaoke-api: one body per customer, strings, ms epochs at Shanghai midnight", "[crm][reference]") {
+TEST_CASE("crm export fxiaoke-api: one body per customer / strings / ms epochs at Shanghai midnight", "[crm][reference]") {
   const crm::profile p = crm::read_profile_from_string(profile_csv, "customers.csv");
   const std::string map = R"({"object": "AccountObj", "fields": {
       "rfm_code": "field_R1a2b__c",
@@ -554,7 +554,7 @@ TEST_CASE("crm export fxiaoke-api: one body per customer, strings, ms epochs at 
   CHECK(r.picklists == std::vector<std::string>{"field_S7g8h__c: 1, 5, 6, 7, 8"});
 }
 
-TEST_CASE("crm export bad input: unmapped FXiaoKe field, pick-list value not in the map", "[crm][error]") {
+TEST_CASE("crm export bad input: unmapped FXiaoKe field / pick-list value not in the map", "[crm][error]") {
   const crm::profile p = crm::read_profile_from_string(profile_csv, "customers.csv");
   crm::export_options o;
   o.format = crm::export_format::fxiaoke_api;
@@ -593,7 +593,7 @@ TEST_CASE("crm export bad input: unmapped FXiaoKe field, pick-list value not in 
   CHECK_THROWS_WITH(crm::build_export(p, o), Contains("segment = important value: pick-list value not in the map (customers.csv:2)"));
 }
 
-TEST_CASE("crm export fxiaoke-import: UTF-8 BOM, Chinese headers, 8-class segment names in Chinese", "[crm][reference]") {
+TEST_CASE("crm export fxiaoke-import: UTF-8 BOM / Chinese headers / 8-class segment names in Chinese", "[crm][reference]") {
   const crm::profile p = crm::read_profile_from_string(profile_csv, "customers.csv");
   crm::export_options o;
   o.format = crm::export_format::fxiaoke_import;
@@ -635,7 +635,7 @@ TEST_CASE("crm cli: zoho export → summarize --preset → export --ids-from →
   CHECK(back.rows[1] == std::vector<std::string>{"zcrm_4150868000000224099", "Acme, Inc.", "2949.75", "2"});
 }
 
-TEST_CASE("crm cli: profile → every format on disk; errors exit 2 and write nothing", "[crm][error]") {
+TEST_CASE("crm cli: profile → every format on disk / errors exit 2 and write nothing", "[crm][error]") {
   const std::string prof = write_file("customers.csv", profile_csv);
   const std::string out = temp_path("out_all");
   std::filesystem::remove_all(out);
@@ -662,7 +662,7 @@ TEST_CASE("crm cli: profile → every format on disk; errors exit 2 and write no
   CHECK(run("summarize --input '" + prof + "' --encoding gbk").status == 2);  // needs --preset
 }
 
-TEST_CASE("crm zoho-salesorders: line-item columns where present; Created Time as the order date", "[crm][reference]") {
+TEST_CASE("crm zoho-salesorders: line-item columns where present / Created Time as the order date", "[crm][reference]") {
   // One order per line item (Ordered_Items exported flat): SO 1 has two lines, SO 2 one.
   const std::string lines =
       "Record Id,SO Number,Account Name.id,Account Name,Created Time,Grand Total,Product Name,Quantity,Status\n"
@@ -689,7 +689,7 @@ TEST_CASE("crm zoho-salesorders: line-item columns where present; Created Time a
   CHECK(total(d.log) == 10.0);
 }
 
-TEST_CASE("crm cli: --col, --encoding and --tz reach the preset layer", "[crm][unit]") {
+TEST_CASE("crm cli: --col / --encoding and --tz reach the preset layer", "[crm][unit]") {
   // Deals keyed on the contact instead of the account; a GB18030 file read with an explicit encoding.
   const std::string deals = write_file("Deals.csv",
                                        "Record Id,Contact Name.id,Contact Name,Closing Date,Amount,Stage\n"
@@ -742,7 +742,7 @@ std::string zoho_dollars(double v) {
 
 }  // namespace
 
-TEST_CASE("crm end to end: CDNOW as a Zoho Invoices export → summarize → fit → score → export, ids and scores kept",
+TEST_CASE("crm end to end: CDNOW as a Zoho Invoices export → summarize → fit → score → export / ids and scores kept",
           "[crm][reference][cli]") {
   // The CDNOW sample (../shared/data) rewritten to the Zoho Invoices layout: zcrm_ record ids, the
   // Account lookup split into .id + name, yyyy-MM-dd dates, "$1,234.50" amounts, plus one Cancelled
@@ -927,6 +927,23 @@ TEST_CASE("crm end to end: GB18030 FXiaoKe orders → rfm --preset (cn8) → exp
   CHECK_FALSE(std::filesystem::exists(api2));
   // --col and the other preset options need --preset.
   CHECK(run("rfm --input '" + orders + "' --encoding gbk").status == 2);
+  // Invalid GB18030 bytes (0x81 0x20, as in the reader test) and mixed currencies stop the read
+  // before any output file exists.
+  const std::string broken = write_file("fxiaoke_rfm_broken.csv", encode(dump, "GB18030") + "o9,x,\x81\x20,1688054400000,1,normal\n");
+  const std::string none = temp_path("fxiaoke_rfm_none.csv");
+  std::filesystem::remove(none);
+  const run_result g = run("rfm --input '" + broken + "' --preset fxiaoke-salesorder --output '" + none + "'");
+  CHECK(g.status == 3);
+  CHECK_THAT(g.err, Contains("[patron.bad_encoding]"));
+  CHECK_THAT(g.err, Contains("invalid GB18030 at byte offset"));
+  CHECK_FALSE(std::filesystem::exists(none));
+  const std::string mixed = write_file("mixed_currency.csv",
+                                       "Record Id,Account Name.id,Invoice Date,Currency,Grand Total\nzcrm_1,zcrm_2,2023-01-01,USD,5\n"
+                                       "zcrm_3,zcrm_2,2023-01-02,EUR,5\n");
+  const run_result m = run("summarize --input '" + mixed + "' --preset zoho-invoices --output '" + none + "'");
+  CHECK(m.status == 3);
+  CHECK_THAT(m.err, Contains("mixed currencies"));
+  CHECK_FALSE(std::filesystem::exists(none));
 }
 
 TEST_CASE("crm end to end: Zoho Deals → lifecycle --preset → export zoho-import with the stage pick-list", "[crm][reference][cli]") {
@@ -965,7 +982,7 @@ TEST_CASE("crm end to end: Zoho Deals → lifecycle --preset → export zoho-imp
   CHECK(run("lifecycle --input '" + deals + "' --at 2023-06-30 --tz UTC").status == 2);  // --tz needs --preset
 }
 
-TEST_CASE("crm export default limits: 10,000 rows per zoho-import file, 25,000 per Bulk Write file; --trigger-workflow", "[crm][unit]") {
+TEST_CASE("crm export default limits: 10000 rows per zoho-import file / 25000 per Bulk Write file / --trigger-workflow", "[crm][unit]") {
   // 25,001 customers: zoho-import 10,000 + 10,000 + 5,001 (issue 12's default), Bulk Write 25,000 + 1 (its documented maximum).
   std::string csv = "customer_id,record_id,clv\n";
   for (int i = 1; i <= 25'001; ++i) csv.append(std::to_string(i)).append(",zcrm_").append(std::to_string(i)).append(",1.5\n");
@@ -993,7 +1010,7 @@ TEST_CASE("crm export default limits: 10,000 rows per zoho-import file, 25,000 p
                                  R"("_id":"zcrm_1","field_CLV9i__c":"1.50"}}})" "\n", 0) == 0);
 }
 
-TEST_CASE("crm join_profiles: score files joined on the customer id; one row per customer", "[crm][unit]") {
+TEST_CASE("crm join_profiles: score files joined on the customer id / one row per customer", "[crm][unit]") {
   // Hand-made: scores for 1 and 2 (zcrm_ ids, as --ids-from writes them), RFM for 2 and 3.
   const crm::profile scores = crm::read_profile_from_string("customer_id,record_id,p_alive,clv\n1,zcrm_1,0.5,10\n2,zcrm_2,0.25,20\n", "scores.csv");
   const crm::profile rfm = crm::read_profile_from_string("customer_id,rfm_score,segment,monetary\n2,111,lost,5\n3,555,champions,9\n", "rfm.csv");
@@ -1018,4 +1035,35 @@ TEST_CASE("crm join_profiles: score files joined on the customer id; one row per
   crm::export_options o;
   o.format = crm::export_format::zoho_bulkwrite;
   CHECK_THROWS_WITH(crm::build_export(twice, o), Contains("stages.csv:3:1: record_id = \"7\": also on line 2"));
+}
+
+TEST_CASE("crm end to end: Zoho Sales Orders with line items → recommend --preset → export Patron Next Product", "[crm][reference][cli]") {
+  // Widget bought by accounts 10, 11, 12; Gadget by 10, 11; Gizmo by 10. Popularity (invoice lines):
+  // Widget 3 > Gadget 2 > Gizmo 1, so the best unseen item is Gizmo for 11 and Gadget for 12; 10 has
+  // bought everything and gets no row.
+  const std::string so = write_file("Sales_Orders_items.csv",
+                                    "Record Id,Account Name.id,Account Name,Created Time,Grand Total,Product Name,Quantity,Status\n"
+                                    "zcrm_1,zcrm_10,A,2023-01-02 10:00:00,$30.00,Widget,1,Delivered\n"
+                                    "zcrm_1,zcrm_10,A,2023-01-02 10:00:00,$20.00,Gadget,1,Delivered\n"
+                                    "zcrm_1,zcrm_10,A,2023-01-02 10:00:00,$10.00,Gizmo,1,Delivered\n"
+                                    "zcrm_2,zcrm_11,B,2023-01-03 10:00:00,$30.00,Widget,1,Delivered\n"
+                                    "zcrm_3,zcrm_11,B,2023-02-03 10:00:00,$20.00,Gadget,1,Delivered\n"
+                                    "zcrm_4,zcrm_12,C,2023-01-04 10:00:00,$30.00,Widget,1,Delivered\n"
+                                    "zcrm_5,zcrm_12,C,2023-01-05 10:00:00,$99.00,Gizmo,1,Cancelled\n");
+  const std::string rec = temp_path("so_recommend.csv");
+  const run_result r = run("recommend --input '" + so + "' --preset zoho-salesorders --method popular --k 2 --output '" + rec + "'");
+  REQUIRE(r.status == 0);
+  CHECK_THAT(r.err, Contains("item \xE2\x86\x90 Product Name"));
+  CHECK_THAT(r.err, Contains("status_cancelled: 1"));
+  const std::string out = temp_path("so_recommend_out");
+  std::filesystem::remove_all(out);
+  REQUIRE(run("export --from '" + rec + "' --format zoho-import --ids-from '" + so + "' --preset zoho-salesorders --out '" + out + "'").status == 0);
+  const table back = read_back(slurp(out + "/zoho-import-001.csv"));
+  CHECK(back.columns == std::vector<std::string>{"Record Id", "Account Name", "Patron Next Product"});
+  CHECK(back.rows == std::vector<std::vector<std::string>>{{"zcrm_11", "B", "Gizmo"}, {"zcrm_12", "C", "Gadget"}});
+  // The library reads recommend output the same way: rank-1 rows only.
+  const crm::profile p = crm::read_profile_from_string("customer_id,rank,item,score\n11,1,Gizmo,1\n11,2,X,0.5\n12,1,Gadget,2\n", "rec.csv");
+  CHECK(p.rows.size() == 2);
+  CHECK(p.column("next_product") == 2);
+  CHECK(p.lines == std::vector<std::uint64_t>{2, 4});
 }

@@ -155,6 +155,20 @@ profile read_profile_from_string(std::string_view text, const std::string& name)
     p.lines.push_back(t.lines[r]);
   }
   if (p.rows.empty()) throw data_error(errc::empty_input, name, 0, 0, "", "", "no data rows");
+  // `patron recommend` output (customer_id,rank,item,score): the rank-1 item is the next product.
+  const int rank = p.column("rank"), item = p.column("item");
+  if (rank >= 0 && item >= 0 && p.column("next_product") < 0) {
+    profile top = p;
+    top.rows.clear();
+    top.lines.clear();
+    for (std::size_t r = 0; r < p.rows.size(); ++r)
+      if (p.rows[r][static_cast<std::size_t>(rank)] == "1") {
+        top.rows.push_back(p.rows[r]);
+        top.lines.push_back(p.lines[r]);
+      }
+    top.columns[static_cast<std::size_t>(item)] = "next_product";
+    p = std::move(top);
+  }
   if (p.column("customer_id") < 0 && p.column("record_id") < 0)
     throw data_error(errc::missing_column, name, 1, 0, "customer_id", "customer_id | record_id",
                      "no such column: a profile needs customer_id or record_id");

@@ -28,6 +28,7 @@ enum class export_format {
 /// recognised (any subset, names case-insensitive): customer_id, record_id, name, rfm_code,
 /// segment, clv, p_alive, lifecycle_stage, next_product, scored_on (see docs/crm.md for the
 /// accepted synonyms); any other column can be exported by naming it in the field map.
+/// `patron recommend` output (customer_id, rank, item, score) is read as next_product = the rank-1 item.
 struct profile {
   std::string source;
   std::vector<std::string> columns;  ///< header as written
