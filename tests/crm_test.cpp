@@ -10,9 +10,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <numeric>
 #include <sstream>
 #include <string>
@@ -21,6 +23,7 @@
 #include "patron/crm/export.hpp"
 #include "patron/crm/presets.hpp"
 #include "patron/error.hpp"
+#include "test_support.hpp"
 
 namespace crm = patron::crm;
 using Catch::Matchers::Contains;
@@ -116,7 +119,7 @@ const std::string fxiaoke_orders_utf8 =
 
 }  // namespace
 
-TEST_CASE("crm zoho-invoices: binds every column, keeps ids verbatim, drops Cancelled", "[crm][reference]") {
+TEST_CASE("crm zoho-invoices: binds every column / keeps ids verbatim / drops Cancelled", "[crm][reference]") {
   crm::read_options o;
   o.preset = crm::preset::zoho_invoices;
   const crm::read_result r = crm::read_export_from_string(zoho_invoices, o, "Invoices_2023_07_31.csv");
@@ -150,7 +153,7 @@ TEST_CASE("crm zoho-invoices: binds every column, keeps ids verbatim, drops Canc
   CHECK(crm::normalise_id(" zcrm_42 ") == "42");
 }
 
-TEST_CASE("crm zoho-invoices: --col overrides a binding; a missing column lists the headers", "[crm][error]") {
+TEST_CASE("crm zoho-invoices: --col overrides a binding / a missing column lists the headers", "[crm][error]") {
   crm::read_options o;
   o.preset = crm::preset::zoho_invoices;
   o.columns = {{"amount", "invoice number"}};
@@ -175,7 +178,7 @@ TEST_CASE("crm zoho-invoices: --col overrides a binding; a missing column lists 
                                "order_id, date, amount, currency, status, item or quantity"));
 }
 
-TEST_CASE("crm zoho-deals: only Closed Won; headers match case- and whitespace-insensitively", "[crm][reference]") {
+TEST_CASE("crm zoho-deals: only Closed Won / headers match case- and whitespace-insensitively", "[crm][reference]") {
   const std::string deals =
       "Record Id,Deal Owner.id,Deal Owner,Deal Name,ACCOUNT NAME.ID,Account Name,closing  date, Amount ,Stage\n"
       "zcrm_7001,zcrm_1,Ann,Big deal,zcrm_900,Foo Ltd,2023-03-01,\"85,000.00\",Closed Won\n"
@@ -201,7 +204,7 @@ TEST_CASE("crm zoho-deals: only Closed Won; headers match case- and whitespace-i
   CHECK(r.log.time[1] == day(2023, 4, 11));
 }
 
-TEST_CASE("crm fxiaoke-salesorder: GB18030 export with Chinese headers, ¥ amounts, epochs, 作废", "[crm][reference]") {
+TEST_CASE("crm fxiaoke-salesorder: GB18030 export with Chinese headers / ¥ amounts / epochs / 作废", "[crm][reference]") {
   const std::string gb = encode(fxiaoke_orders_utf8, "GB18030");
   REQUIRE(gb != fxiaoke_orders_utf8);
   const std::string path = write_file("fxiaoke_orders_gb18030.csv", gb);
@@ -254,7 +257,7 @@ TEST_CASE("crm fxiaoke-salesorder: GB18030 export with Chinese headers, ¥ amoun
   }
 }
 
-TEST_CASE("crm fxiaoke-salesorder: API dump binds ids, warns on names shared by two customers", "[crm][reference]") {
+TEST_CASE("crm fxiaoke-salesorder: API dump binds ids / warns on names shared by two customers", "[crm][reference]") {
   const std::string dump =
       "_id,account_id,account_id__r,order_time,order_amount,life_status\n"
       "a1,acc1,同名公司,1682870400000,100,normal\n"
@@ -281,7 +284,7 @@ TEST_CASE("crm fxiaoke-salesorder: API dump binds ids, warns on names shared by 
   CHECK(total(r.log) == 300.0);
 }
 
-TEST_CASE("crm money: symbols, codes, separators, parentheses, decimal comma", "[crm][unit]") {
+TEST_CASE("crm money: symbols / codes / separators / parentheses / decimal comma", "[crm][unit]") {
   crm::money m;
   const auto ok = [&](std::string_view t, bool dc, double v, const char* code) {
     INFO(t);
@@ -322,7 +325,7 @@ TEST_CASE("crm money: symbols, codes, separators, parentheses, decimal comma", "
   CHECK(crm::shows_other_decimal("12.50", true));
 }
 
-TEST_CASE("crm dates: the forms CRMs write, epochs in the given zone", "[crm][unit]") {
+TEST_CASE("crm dates: the forms CRMs write / epochs in the given zone", "[crm][unit]") {
   const std::int32_t sh = 8 * 3600;
   CHECK(crm::parse_crm_datetime("2023-05-01", 0) == day(2023, 5, 1));
   CHECK(crm::parse_crm_datetime("2019-03-12 14:48:20", sh) == day(2019, 3, 12) + 14 * 3600 + 48 * 60 + 20);
@@ -442,7 +445,7 @@ table read_back(const std::string& bytes) {
 
 }  // namespace
 
-TEST_CASE("crm export zoho-import: Record Id verbatim, labels, split at --max-rows; re-read gives the scores", "[crm][reference]") {
+TEST_CASE("crm export zoho-import: Record Id verbatim / labels / split at --max-rows / re-read gives the scores", "[crm][reference]") {
   const crm::profile p = crm::read_profile_from_string(profile_csv, "customers.csv");
   crm::export_options o;
   o.format = crm::export_format::zoho_import;
@@ -481,7 +484,7 @@ TEST_CASE("crm export zoho-import: Record Id verbatim, labels, split at --max-ro
   CHECK(r.picklists[1] == "Patron Lifecycle Stage: Churned, Growth, Maturity, New");
 }
 
-TEST_CASE("crm export zoho-bulkwrite: API names, id without zcrm_, 25,000 rows / bytes / 200 columns", "[crm][reference]") {
+TEST_CASE("crm export zoho-bulkwrite: API names / id without zcrm_ / 25000 rows / bytes / 200 columns", "[crm][reference]") {
   const crm::profile p = crm::read_profile_from_string(profile_csv, "customers.csv");
   crm::export_options o;
   o.format = crm::export_format::zoho_bulkwrite;
@@ -529,7 +532,7 @@ TEST_CASE("crm export zoho-bulkwrite: API names, id without zcrm_, 25,000 rows /
   CHECK(r.files[0].content.find("\r\n1,1,2,3,") != std::string::npos);
 }
 
-TEST_CASE("crm export fxiaoke-api: one body per customer, strings, ms epochs at Shanghai midnight", "[crm][reference]") {
+TEST_CASE("crm export fxiaoke-api: one body per customer / strings / ms epochs at Shanghai midnight", "[crm][reference]") {
   const crm::profile p = crm::read_profile_from_string(profile_csv, "customers.csv");
   const std::string map = R"({"object": "AccountObj", "fields": {
       "rfm_code": "field_R1a2b__c",
@@ -554,7 +557,7 @@ TEST_CASE("crm export fxiaoke-api: one body per customer, strings, ms epochs at 
   CHECK(r.picklists == std::vector<std::string>{"field_S7g8h__c: 1, 5, 6, 7, 8"});
 }
 
-TEST_CASE("crm export bad input: unmapped FXiaoKe field, pick-list value not in the map", "[crm][error]") {
+TEST_CASE("crm export bad input: unmapped FXiaoKe field / pick-list value not in the map", "[crm][error]") {
   const crm::profile p = crm::read_profile_from_string(profile_csv, "customers.csv");
   crm::export_options o;
   o.format = crm::export_format::fxiaoke_api;
@@ -580,13 +583,20 @@ TEST_CASE("crm export bad input: unmapped FXiaoKe field, pick-list value not in 
   CHECK_THROWS_WITH(crm::build_export(p, o), Contains("clv = field-bad name: not an FXiaoKe field API name"));
   CHECK_THROWS_WITH(crm::parse_field_map(R"({"fields": {"clv": 5}})", "map.json"), Contains("clv = 5: expected a string, an object or null"));
   CHECK_THROWS_AS(crm::parse_field_map("{not json", "map.json"), patron::invalid_argument_error);
+  // zoho-import matches on Record Id exactly as exported: a profile without it is refused.
+  const crm::profile no_ids = crm::read_profile_from_string("customer_id,segment\n4150868000000224005,lost\n", "p.csv");
+  crm::export_options zi;
+  zi.format = crm::export_format::zoho_import;
+  CHECK_THROWS_MATCHES(crm::build_export(no_ids, zi), patron::data_error,
+                       Message("[patron.missing_value] p.csv:2:1: record_id = \"\": empty: the Zoho import matches on Record Id "
+                               "exactly as exported (zcrm_...); add record_id or use --ids-from"));
   // zoho-import: a map with options for segment refuses values it does not list.
   o.format = crm::export_format::zoho_import;
   o.fields = crm::parse_field_map(R"({"fields": {"segment": {"label": "Patron Segment", "options": {"lost": "Lost"}}}})", "map.json");
   CHECK_THROWS_WITH(crm::build_export(p, o), Contains("segment = important value: pick-list value not in the map (customers.csv:2)"));
 }
 
-TEST_CASE("crm export fxiaoke-import: UTF-8 BOM, Chinese headers, 8-class segment names in Chinese", "[crm][reference]") {
+TEST_CASE("crm export fxiaoke-import: UTF-8 BOM / Chinese headers / 8-class segment names in Chinese", "[crm][reference]") {
   const crm::profile p = crm::read_profile_from_string(profile_csv, "customers.csv");
   crm::export_options o;
   o.format = crm::export_format::fxiaoke_import;
@@ -628,7 +638,7 @@ TEST_CASE("crm cli: zoho export → summarize --preset → export --ids-from →
   CHECK(back.rows[1] == std::vector<std::string>{"zcrm_4150868000000224099", "Acme, Inc.", "2949.75", "2"});
 }
 
-TEST_CASE("crm cli: profile → every format on disk; errors exit 2 and write nothing", "[crm][error]") {
+TEST_CASE("crm cli: profile → every format on disk / errors exit 2 and write nothing", "[crm][error]") {
   const std::string prof = write_file("customers.csv", profile_csv);
   const std::string out = temp_path("out_all");
   std::filesystem::remove_all(out);
@@ -655,7 +665,7 @@ TEST_CASE("crm cli: profile → every format on disk; errors exit 2 and write no
   CHECK(run("summarize --input '" + prof + "' --encoding gbk").status == 2);  // needs --preset
 }
 
-TEST_CASE("crm zoho-salesorders: line-item columns where present; Created Time as the order date", "[crm][reference]") {
+TEST_CASE("crm zoho-salesorders: line-item columns where present / Created Time as the order date", "[crm][reference]") {
   // One order per line item (Ordered_Items exported flat): SO 1 has two lines, SO 2 one.
   const std::string lines =
       "Record Id,SO Number,Account Name.id,Account Name,Created Time,Grand Total,Product Name,Quantity,Status\n"
@@ -682,7 +692,7 @@ TEST_CASE("crm zoho-salesorders: line-item columns where present; Created Time a
   CHECK(total(d.log) == 10.0);
 }
 
-TEST_CASE("crm cli: --col, --encoding and --tz reach the preset layer", "[crm][unit]") {
+TEST_CASE("crm cli: --col / --encoding and --tz reach the preset layer", "[crm][unit]") {
   // Deals keyed on the contact instead of the account; a GB18030 file read with an explicit encoding.
   const std::string deals = write_file("Deals.csv",
                                        "Record Id,Contact Name.id,Contact Name,Closing Date,Amount,Stage\n"
@@ -700,4 +710,363 @@ TEST_CASE("crm cli: --col, --encoding and --tz reach the preset layer", "[crm][u
   CHECK_THAT(g.err, Contains("status_invalid: 1"));
   CHECK(run("summarize --input '" + gb + "' --preset fxiaoke-salesorder --tz America/New_York").status == 2);
   CHECK(run("summarize --input '" + gb + "' --preset fxiaoke-salesorder --col nonsense").status == 2);
+}
+
+namespace {
+
+/// A CSV written by patron (summaries, scores) as id → row, header in `columns`.
+struct keyed_csv {
+  std::vector<std::string> columns;
+  std::map<std::string, std::vector<std::string>> rows;
+  [[nodiscard]] std::size_t col(const std::string& name) const {
+    const auto it = std::find(columns.begin(), columns.end(), name);
+    REQUIRE(it != columns.end());
+    return static_cast<std::size_t>(it - columns.begin());
+  }
+};
+keyed_csv read_keyed(const std::string& path) {
+  crm::csv_table t = crm::parse_csv(crm::to_utf8(slurp(path), crm::text_encoding::utf8, path), ',', path);
+  REQUIRE(t.rows.size() > 1);
+  keyed_csv k{t.rows[0], {}};
+  for (std::size_t i = 1; i < t.rows.size(); ++i) k.rows[t.rows[i][0]] = t.rows[i];
+  return k;
+}
+
+/// "1234.5" → "$1,234.50", as Zoho writes Grand Total.
+std::string zoho_dollars(double v) {
+  const long long cents = std::llround(v * 100);
+  char buf[64];
+  if (cents >= 100'000)
+    std::snprintf(buf, sizeof buf, "\"$%lld,%03lld.%02lld\"", cents / 100'000, (cents / 100) % 1000, cents % 100);
+  else
+    std::snprintf(buf, sizeof buf, "$%lld.%02lld", cents / 100, cents % 100);
+  return buf;
+}
+
+}  // namespace
+
+TEST_CASE("crm end to end: CDNOW as a Zoho Invoices export → summarize → fit → score → export / ids and scores kept",
+          "[crm][reference][cli]") {
+  // The CDNOW sample (../shared/data) rewritten to the Zoho Invoices layout: zcrm_ record ids, the
+  // Account lookup split into .id + name, yyyy-MM-dd dates, "$1,234.50" amounts, plus one Cancelled
+  // invoice that must change nothing.
+  std::ifstream cdnow(patron_test::data_file("CDNOW_sample.txt"));
+  std::string zoho = "Record Id,Invoice Number,Account Name.id,Account Name,Invoice Date,Status,Grand Total\n";
+  std::string line;
+  int n = 0;
+  while (std::getline(cdnow, line)) {
+    std::istringstream f(line);
+    std::string master, id, ymd, qty;
+    double amount = 0;
+    f >> master >> id >> ymd >> qty >> amount;
+    char acc[64];
+    std::snprintf(acc, sizeof acc, "zcrm_4150868000%09d", std::stoi(id));
+    ++n;
+    zoho += "zcrm_" + std::to_string(5'000'000 + n) + ",INV-" + std::to_string(n) + "," + acc + ",CDNOW " + std::to_string(std::stoi(id)) +
+            "," + ymd.substr(0, 4) + "-" + ymd.substr(4, 2) + "-" + ymd.substr(6, 2) + ",Approved," + zoho_dollars(amount) + "\n";
+  }
+  REQUIRE(n == 6919);  // rows of CDNOW_sample.txt (../shared/data/README.md)
+  zoho += "zcrm_9999999,INV-X,zcrm_4150868000000000004,CDNOW 4,1997-03-01,Cancelled,\"$1,999.00\"\n";
+  const std::string inv = write_file("cdnow_zoho_invoices.csv", zoho);
+
+  // Summary through the preset = summary of the raw file through the plain reader (the one
+  // cli_test checks against the published CDNOW summary), id for id, column for column.
+  const std::string via_zoho = temp_path("cdnow_zoho_summary.csv"), plain = temp_path("cdnow_plain_summary.csv");
+  const run_result s = run("summarize --input '" + inv + "' --preset zoho-invoices --unit week --observation-end 1997-09-30 --output '" +
+                           via_zoho + "'");
+  REQUIRE(s.status == 0);
+  CHECK_THAT(s.err, Contains("status_cancelled: 1"));
+  REQUIRE(run("summarize --input '" + patron_test::data_file("CDNOW_sample.txt") +
+              "' --delimiter space --header no --customer 2 --date 3 --amount 5 --unit week --observation-end 1997-09-30 --output '" + plain +
+              "'")
+              .status == 0);
+  const keyed_csv a = read_keyed(via_zoho), b = read_keyed(plain);
+  REQUIRE(a.rows.size() == 2357);
+  REQUIRE(b.rows.size() == 2357);
+  for (const auto& [id, row] : b.rows) {
+    const std::string zid = "4150868000" + std::string(9 - id.size(), '0') + id;  // normalised: zcrm_ stripped
+    REQUIRE(a.rows.count(zid) == 1);
+    for (std::size_t c = 1; c < row.size(); ++c) CHECK(a.rows.at(zid)[c] == row[c]);
+  }
+
+  // BG/NBD and Gamma-Gamma on it: Fader, Hardie & Lee (2005) r = 0.243, α = 4.414, a = 0.793, b = 2.426;
+  // Fader & Hardie's Gamma-Gamma note p = 6.25, q = 3.74, γ = 15.44.
+  const std::string bg = temp_path("cdnow_bg.json"), gg = temp_path("cdnow_gg.json"), scores = temp_path("cdnow_scores.csv");
+  REQUIRE(run("fit --model bgnbd --input '" + via_zoho + "' --output '" + bg + "'").status == 0);
+  REQUIRE(run("fit --model gg --input '" + via_zoho + "' --output '" + gg + "'").status == 0);
+  CHECK_THAT(slurp(bg), Contains("\"r\": 0.2425"));
+  CHECK_THAT(slurp(gg), Contains("\"p\": 6.24"));
+  REQUIRE(run("score --model '" + bg + "' --spend '" + gg + "' --discount-rate 0.1 --input '" + via_zoho + "' --output '" + scores + "'")
+              .status == 0);
+  const keyed_csv sc = read_keyed(scores);
+  REQUIRE(sc.rows.size() == 2357);
+
+  // patron export with the record ids restored from the Zoho file, 1,000 rows per file: 1000 + 1000 + 357.
+  const std::string out = temp_path("cdnow_zoho_import");
+  std::filesystem::remove_all(out);
+  const run_result e = run("export --from '" + scores + "' --format zoho-import --ids-from '" + inv + "' --preset zoho-invoices --max-rows 1000 --out '" +
+                           out + "'");
+  REQUIRE(e.status == 0);
+  CHECK_THAT(e.err, Contains("profile rows without a match: 0"));
+  std::vector<std::vector<std::string>> rows;
+  for (const char* file : {"/zoho-import-001.csv", "/zoho-import-002.csv", "/zoho-import-003.csv"}) {
+    const table back = read_back(slurp(out + file));
+    CHECK(back.columns == std::vector<std::string>{"Record Id", "Account Name", "Patron CLV", "Patron P Alive"});
+    CHECK(back.rows.size() == (rows.size() < 2000 ? 1000u : 357u));
+    rows.insert(rows.end(), back.rows.begin(), back.rows.end());
+  }
+  CHECK_FALSE(std::filesystem::exists(out + "/zoho-import-004.csv"));
+  REQUIRE(rows.size() == 2357);
+  const std::size_t p_alive = sc.col("p_alive"), clv = sc.col("clv");
+  for (const auto& r : rows) {
+    // Record Id as Zoho wrote it; the scores of that customer as `patron score` wrote them (CLV to the cent).
+    REQUIRE(r[0].rfind("zcrm_4150868000", 0) == 0);
+    const std::string id = r[0].substr(5);
+    REQUIRE(sc.rows.count(id) == 1);
+    CHECK(r[1] == "CDNOW " + std::to_string(std::stoll(id.substr(10))));
+    CHECK(r[3] == sc.rows.at(id)[p_alive]);
+    CHECK(std::stod(r[2]) == Approx(std::stod(sc.rows.at(id)[clv])).margin(0.005));
+  }
+
+  // The RFM scores of the same export joined in (export --from twice): one row per customer with
+  // both files' scores, as each file wrote them.
+  const std::string rfm = temp_path("cdnow_zoho_rfm.csv"), joined = temp_path("cdnow_zoho_joined");
+  REQUIRE(run("rfm --input '" + inv + "' --preset zoho-invoices --output '" + rfm + "'").status == 0);
+  const keyed_csv rk = read_keyed(rfm);
+  REQUIRE(rk.rows.size() == 2357);
+  std::filesystem::remove_all(joined);
+  REQUIRE(run("export --from '" + scores + "' --from '" + rfm + "' --format zoho-import --ids-from '" + inv +
+              "' --preset zoho-invoices --out '" + joined + "'")
+              .status == 0);
+  const table jt = read_back(slurp(joined + "/zoho-import-001.csv"));
+  CHECK(jt.columns == std::vector<std::string>{"Record Id", "Account Name", "Patron RFM Code", "Patron Segment", "Patron CLV", "Patron P Alive"});
+  REQUIRE(jt.rows.size() == 2357);
+  for (const auto& r : jt.rows) {
+    const std::string id = r[0].substr(5);
+    CHECK(r[2] == rk.rows.at(id)[rk.col("rfm_score")]);
+    CHECK(r[3] == rk.rows.at(id)[rk.col("segment")]);
+    CHECK(r[5] == sc.rows.at(id)[p_alive]);
+  }
+
+  // Bulk Write from the same scores: id without zcrm_, 25,000-row files by default → one file.
+  const std::string bulk = temp_path("cdnow_zoho_bulk");
+  std::filesystem::remove_all(bulk);
+  REQUIRE(run("export --from '" + scores + "' --format zoho-bulkwrite --ids-from '" + inv + "' --preset zoho-invoices --out '" + bulk + "'").status == 0);
+  const table bw = read_back(slurp(bulk + "/zoho-bulkwrite-001.csv"));
+  CHECK(bw.columns == std::vector<std::string>{"id", "Patron_CLV", "Patron_P_Alive"});
+  REQUIRE(bw.rows.size() == 2357);
+  for (const auto& r : bw.rows) CHECK(r[2] == sc.rows.at(r[0])[p_alive]);
+}
+
+TEST_CASE("crm end to end: GB18030 FXiaoKe orders → rfm --preset (cn8) → export fxiaoke-import / fxiaoke-api", "[crm][reference][cli]") {
+  // 纷享销客 SalesOrderObj API dump saved by Chinese Excel (GB18030): ms epochs at Shanghai midnight
+  // (1677600000000 = 2023-03-01 00:00 +08:00), one 作废 (invalid) order that must change nothing.
+  const std::string dump =
+      "_id,account_id,account_id__r,order_time,order_amount,life_status\n"
+      "o1,5f1a00000000000000000001,甲公司,1677600000000,1000,normal\n"
+      "o2,5f1a00000000000000000001,甲公司,2023-05-01,1000,normal\n"
+      "o3,5f1a00000000000000000001,甲公司,1688054400000,1000,normal\n"
+      "o4,5f1a00000000000000000002,乙公司,1673280000000,100,normal\n"
+      "o5,5f1a00000000000000000002,乙公司,1687190400000,99999,invalid\n"
+      "o6,5f1a00000000000000000003,丙公司,1687190400000,2000,normal\n"
+      "o7,5f1a00000000000000000004,丁公司,2023/1/20,100,normal\n"
+      "o8,5f1a00000000000000000004,丁公司,2023年2月1日,100,normal\n";
+  const std::string orders = write_file("fxiaoke_rfm_gb18030.csv", encode(dump, "GB18030"));
+  const std::string rfm = temp_path("fxiaoke_rfm.csv");
+  const run_result r = run("rfm --input '" + orders + "' --preset fxiaoke-salesorder --binning mean-split --labels en --output '" + rfm + "'");
+  REQUIRE(r.status == 0);
+  CHECK_THAT(r.err, Contains("customer \xE2\x86\x90 account_id"));
+  CHECK_THAT(r.err, Contains("status_invalid: 1"));
+  // As of 2023-07-01 (the day after the last order, 2023-06-30): recency 1, 172, 11, 150 days (mean 83.5);
+  // frequency 3, 1, 1, 2 (mean 1.75); monetary 3000, 100, 2000, 200 (mean 1325). Above/below the mean:
+  // 甲 222 important value, 乙 111 lost, 丙 212 important development, 丁 121 general maintenance (cn8 table).
+  const keyed_csv k = read_keyed(rfm);
+  REQUIRE(k.rows.size() == 4);
+  const std::vector<std::pair<std::string, std::vector<std::string>>> want = {
+      {"5f1a00000000000000000001", {"1", "3", "3000", "222", "important value"}},
+      {"5f1a00000000000000000002", {"172", "1", "100", "111", "lost"}},
+      {"5f1a00000000000000000003", {"11", "1", "2000", "212", "important development"}},
+      {"5f1a00000000000000000004", {"150", "2", "200", "121", "general maintenance"}}};
+  for (const auto& [id, v] : want) {
+    INFO(id);
+    REQUIRE(k.rows.count(id) == 1);
+    const auto& row = k.rows.at(id);
+    CHECK(std::vector<std::string>{row[k.col("recency_days")], row[k.col("frequency")], row[k.col("monetary")], row[k.col("rfm_score")],
+                                   row[k.col("segment")]} == v);
+  }
+
+  // fxiaoke-import: BOM, Chinese headers, names restored from the export, segments in Chinese.
+  const std::string out = temp_path("fxiaoke_rfm_import");
+  std::filesystem::remove_all(out);
+  const run_result e = run("export --from '" + rfm + "' --format fxiaoke-import --ids-from '" + orders + "' --preset fxiaoke-salesorder --out '" + out + "'");
+  REQUIRE(e.status == 0);
+  CHECK_THAT(e.err, Contains("价值分群: 一般维持, 流失, 重要价值, 重要深耕"));
+  const std::string bytes = slurp(out + "/fxiaoke-import-001.csv");
+  CHECK(bytes.rfind("\xEF\xBB\xBF", 0) == 0);
+  const table back = read_back(bytes);
+  CHECK(back.columns == std::vector<std::string>{"数据ID", "客户名称", "RFM编码", "价值分群"});
+  REQUIRE(back.rows.size() == 4);
+  CHECK(back.rows[0] == std::vector<std::string>{"5f1a00000000000000000001", "甲公司", "222", "重要价值"});
+  CHECK(back.rows[1] == std::vector<std::string>{"5f1a00000000000000000002", "乙公司", "111", "流失"});
+  CHECK(back.rows[2] == std::vector<std::string>{"5f1a00000000000000000003", "丙公司", "212", "重要深耕"});
+  CHECK(back.rows[3] == std::vector<std::string>{"5f1a00000000000000000004", "丁公司", "121", "一般维持"});
+
+  // fxiaoke-api: the map's option values; a segment the map lacks is refused and nothing is written.
+  const std::string map = write_file("fxiaoke_rfm_map.json", R"({"fields": {"rfm_code": "field_R1a2b__c",
+      "segment": {"api_name": "field_S7g8h__c", "options": {"important value": "1", "important development": "3", "general maintenance": "7", "lost": "8"}}}})");
+  const std::string api = temp_path("fxiaoke_rfm_api");
+  std::filesystem::remove_all(api);
+  REQUIRE(run("export --from '" + rfm + "' --format fxiaoke-api --fields '" + map + "' --out '" + api + "'").status == 0);
+  const std::string jsonl = slurp(api + "/fxiaoke-api.jsonl");
+  CHECK(std::count(jsonl.begin(), jsonl.end(), '\n') == 4);
+  CHECK_THAT(jsonl, Contains(R"("_id":"5f1a00000000000000000003","field_R1a2b__c":"212","field_S7g8h__c":"3")"));
+  const std::string short_map = write_file("fxiaoke_rfm_map_short.json", R"({"fields": {"rfm_code": "field_R1a2b__c",
+      "segment": {"api_name": "field_S7g8h__c", "options": {"important value": "1", "lost": "8"}}}})");
+  const std::string api2 = temp_path("fxiaoke_rfm_api2");
+  std::filesystem::remove_all(api2);
+  const run_result bad = run("export --from '" + rfm + "' --format fxiaoke-api --fields '" + short_map + "' --out '" + api2 + "'");
+  CHECK(bad.status == 2);
+  CHECK_THAT(bad.err, Contains("segment = important development: pick-list value not in the map"));
+  CHECK_FALSE(std::filesystem::exists(api2));
+  // --col and the other preset options need --preset.
+  CHECK(run("rfm --input '" + orders + "' --encoding gbk").status == 2);
+  // Invalid GB18030 bytes (0x81 0x20, as in the reader test) and mixed currencies stop the read
+  // before any output file exists.
+  const std::string broken = write_file("fxiaoke_rfm_broken.csv", encode(dump, "GB18030") + "o9,x,\x81\x20,1688054400000,1,normal\n");
+  const std::string none = temp_path("fxiaoke_rfm_none.csv");
+  std::filesystem::remove(none);
+  const run_result g = run("rfm --input '" + broken + "' --preset fxiaoke-salesorder --output '" + none + "'");
+  CHECK(g.status == 3);
+  CHECK_THAT(g.err, Contains("[patron.bad_encoding]"));
+  CHECK_THAT(g.err, Contains("invalid GB18030 at byte offset"));
+  CHECK_FALSE(std::filesystem::exists(none));
+  const std::string mixed = write_file("mixed_currency.csv",
+                                       "Record Id,Account Name.id,Invoice Date,Currency,Grand Total\nzcrm_1,zcrm_2,2023-01-01,USD,5\n"
+                                       "zcrm_3,zcrm_2,2023-01-02,EUR,5\n");
+  const run_result m = run("summarize --input '" + mixed + "' --preset zoho-invoices --output '" + none + "'");
+  CHECK(m.status == 3);
+  CHECK_THAT(m.err, Contains("mixed currencies"));
+  CHECK_FALSE(std::filesystem::exists(none));
+}
+
+TEST_CASE("crm end to end: Zoho Deals → lifecycle --preset → export zoho-import with the stage pick-list", "[crm][reference][cli]") {
+  // Stages by the seven-stage table's documented defaults (include/patron/lifecycle/builtin.hpp:
+  // maturity at frequency 3, decline when recency > 2 × own mean gap or > 180 days for one-time
+  // buyers, termination when recency > 365 days), evaluated at 2023-06-30.
+  const std::string deals = write_file("Deals_lifecycle.csv",
+                                       "Record Id,Deal Name,Account Name.id,Account Name,Closing Date,Amount,Stage\n"
+                                       "zcrm_1,a,zcrm_900,Foo Ltd,2023-06-01,100,Closed Won\n"      // one buy 29 days ago: development
+                                       "zcrm_2,b,zcrm_901,Bar Inc,2023-05-01,100,Closed Won\n"      // two buys, 29 days ago, gap 31: growth
+                                       "zcrm_3,c,zcrm_901,Bar Inc,2023-06-01,100,Closed Won\n"
+                                       "zcrm_4,d,zcrm_902,Baz GmbH,2023-03-10,100,Closed Won\n"     // four buys a month apart,
+                                       "zcrm_5,e,zcrm_902,Baz GmbH,2023-04-10,100,Closed Won\n"     // the last 20 days ago: maturity
+                                       "zcrm_6,f,zcrm_902,Baz GmbH,2023-05-10,100,Closed Won\n"
+                                       "zcrm_7,g,zcrm_902,Baz GmbH,2023-06-10,100,Closed Won\n"
+                                       "zcrm_8,h,zcrm_903,Qux Co,2022-01-05,100,Closed Won\n"       // 541 days ago: termination
+                                       "zcrm_9,i,zcrm_903,Qux Co,2023-06-01,100,Closed Lost\n");    // dropped, else a win-back
+  const std::string stages = temp_path("deals_lifecycle.csv");
+  const run_result l = run("lifecycle --input '" + deals + "' --preset zoho-deals --at 2023-06-30 --output '" + stages + "'");
+  REQUIRE(l.status == 0);
+  CHECK_THAT(l.err, Contains("stage_not_won: 1"));
+  const std::string out = temp_path("deals_lifecycle_out");
+  std::filesystem::remove_all(out);
+  const run_result e = run("export --from '" + stages + "' --format zoho-import --ids-from '" + deals + "' --preset zoho-deals --out '" + out + "'");
+  REQUIRE(e.status == 0);
+  CHECK_THAT(e.err, Contains("Patron Lifecycle Stage: development, growth, maturity, termination"));
+  const table back = read_back(slurp(out + "/zoho-import-001.csv"));
+  CHECK(back.columns == std::vector<std::string>{"Record Id", "Account Name", "Patron Lifecycle Stage"});
+  std::map<std::string, std::vector<std::string>> by_id;
+  for (const auto& r : back.rows) by_id[r[0]] = r;
+  REQUIRE(by_id.size() == 4);
+  CHECK(by_id["zcrm_900"] == std::vector<std::string>{"zcrm_900", "Foo Ltd", "development"});
+  CHECK(by_id["zcrm_901"] == std::vector<std::string>{"zcrm_901", "Bar Inc", "growth"});
+  CHECK(by_id["zcrm_902"] == std::vector<std::string>{"zcrm_902", "Baz GmbH", "maturity"});
+  CHECK(by_id["zcrm_903"] == std::vector<std::string>{"zcrm_903", "Qux Co", "termination"});
+  CHECK(run("lifecycle --input '" + deals + "' --at 2023-06-30 --tz UTC").status == 2);  // --tz needs --preset
+}
+
+TEST_CASE("crm export default limits: 10000 rows per zoho-import file / 25000 per Bulk Write file / --trigger-workflow", "[crm][unit]") {
+  // 25,001 customers: zoho-import 10,000 + 10,000 + 5,001 (issue 12's default), Bulk Write 25,000 + 1 (its documented maximum).
+  std::string csv = "customer_id,record_id,clv\n";
+  for (int i = 1; i <= 25'001; ++i) csv.append(std::to_string(i)).append(",zcrm_").append(std::to_string(i)).append(",1.5\n");
+  const crm::profile p = crm::read_profile_from_string(csv, "big.csv");
+  crm::export_options o;
+  o.format = crm::export_format::zoho_import;
+  crm::export_result r = crm::build_export(p, o);
+  REQUIRE(r.files.size() == 3);
+  CHECK(r.files[0].rows == 10'000);
+  CHECK(r.files[1].rows == 10'000);
+  CHECK(r.files[2].rows == 5'001);
+  CHECK(r.files[2].content.find("\r\nzcrm_25001,,1.50\r\n") != std::string::npos);
+  o.format = crm::export_format::zoho_bulkwrite;
+  r = crm::build_export(p, o);
+  REQUIRE(r.files.size() == 2);
+  CHECK(r.files[0].rows == 25'000);
+  CHECK(r.files[1].content == "id,Patron_CLV\r\n25001,1.50\r\n");
+  // fxiaoke-api: workflow and approval triggers only on request.
+  o.format = crm::export_format::fxiaoke_api;
+  o.fields = crm::parse_field_map(R"({"fields": {"clv": "field_CLV9i__c"}})", "map.json");
+  o.trigger_workflow = true;
+  r = crm::build_export(p, o);
+  REQUIRE(r.files.size() == 1);
+  CHECK(r.files[0].content.rfind(R"({"triggerWorkFlow":true,"triggerApprovalFlow":true,"data":{"object_data":{"dataObjectApiName":"AccountObj",)"
+                                 R"("_id":"zcrm_1","field_CLV9i__c":"1.50"}}})" "\n", 0) == 0);
+}
+
+TEST_CASE("crm join_profiles: score files joined on the customer id / one row per customer", "[crm][unit]") {
+  // Hand-made: scores for 1 and 2 (zcrm_ ids, as --ids-from writes them), RFM for 2 and 3.
+  const crm::profile scores = crm::read_profile_from_string("customer_id,record_id,p_alive,clv\n1,zcrm_1,0.5,10\n2,zcrm_2,0.25,20\n", "scores.csv");
+  const crm::profile rfm = crm::read_profile_from_string("customer_id,rfm_score,segment,monetary\n2,111,lost,5\n3,555,champions,9\n", "rfm.csv");
+  const crm::profile j = crm::join_profiles({scores, rfm});
+  CHECK(j.source == "scores.csv + rfm.csv");
+  CHECK(j.columns == std::vector<std::string>{"customer_id", "record_id", "name", "p_alive", "clv", "rfm_score", "segment", "monetary"});
+  REQUIRE(j.rows.size() == 3);
+  CHECK(j.rows[0] == std::vector<std::string>{"1", "zcrm_1", "", "0.5", "10", "", "", ""});
+  CHECK(j.rows[1] == std::vector<std::string>{"2", "zcrm_2", "", "0.25", "20", "111", "lost", "5"});
+  CHECK(j.rows[2] == std::vector<std::string>{"3", "", "", "", "", "555", "champions", "9"});
+  // A score in two files is refused; another repeated column keeps the first file's values.
+  const crm::profile seg2 = crm::read_profile_from_string("customer_id,rfm_segment\n2,x\n", "seg.csv");
+  CHECK_THROWS_MATCHES(crm::join_profiles({rfm, seg2}), patron::invalid_argument_error,
+                       Message("[patron.invalid_argument] --from: rfm_segment = seg.csv: this score is also in an earlier profile: give it once"));
+  const crm::profile mon = crm::read_profile_from_string("customer_id,monetary\n2,777\n", "mon.csv");
+  CHECK(crm::join_profiles({rfm, mon}).rows[0][5] == "5");
+  // lifecycle --every writes one row per customer and date: export refuses a customer twice, joined or not.
+  const crm::profile twice = crm::read_profile_from_string("customer_id,stage\n7,growth\n7,maturity\n", "stages.csv");
+  CHECK_THROWS_MATCHES(crm::join_profiles({scores, twice}), patron::data_error,
+                       Message("[patron.invalid_argument] stages.csv:3:1: customer_id = \"7\": also on line 2: export needs one row per "
+                               "customer (lifecycle: use --at)"));
+  crm::export_options o;
+  o.format = crm::export_format::zoho_bulkwrite;
+  CHECK_THROWS_WITH(crm::build_export(twice, o), Contains("stages.csv:3:1: record_id = \"7\": also on line 2"));
+}
+
+TEST_CASE("crm end to end: Zoho Sales Orders with line items → recommend --preset → export Patron Next Product", "[crm][reference][cli]") {
+  // Widget bought by accounts 10, 11, 12; Gadget by 10, 11; Gizmo by 10. Popularity (invoice lines):
+  // Widget 3 > Gadget 2 > Gizmo 1, so the best unseen item is Gizmo for 11 and Gadget for 12; 10 has
+  // bought everything and gets no row.
+  const std::string so = write_file("Sales_Orders_items.csv",
+                                    "Record Id,Account Name.id,Account Name,Created Time,Grand Total,Product Name,Quantity,Status\n"
+                                    "zcrm_1,zcrm_10,A,2023-01-02 10:00:00,$30.00,Widget,1,Delivered\n"
+                                    "zcrm_1,zcrm_10,A,2023-01-02 10:00:00,$20.00,Gadget,1,Delivered\n"
+                                    "zcrm_1,zcrm_10,A,2023-01-02 10:00:00,$10.00,Gizmo,1,Delivered\n"
+                                    "zcrm_2,zcrm_11,B,2023-01-03 10:00:00,$30.00,Widget,1,Delivered\n"
+                                    "zcrm_3,zcrm_11,B,2023-02-03 10:00:00,$20.00,Gadget,1,Delivered\n"
+                                    "zcrm_4,zcrm_12,C,2023-01-04 10:00:00,$30.00,Widget,1,Delivered\n"
+                                    "zcrm_5,zcrm_12,C,2023-01-05 10:00:00,$99.00,Gizmo,1,Cancelled\n");
+  const std::string rec = temp_path("so_recommend.csv");
+  const run_result r = run("recommend --input '" + so + "' --preset zoho-salesorders --method popular --k 2 --output '" + rec + "'");
+  REQUIRE(r.status == 0);
+  CHECK_THAT(r.err, Contains("item \xE2\x86\x90 Product Name"));
+  CHECK_THAT(r.err, Contains("status_cancelled: 1"));
+  const std::string out = temp_path("so_recommend_out");
+  std::filesystem::remove_all(out);
+  REQUIRE(run("export --from '" + rec + "' --format zoho-import --ids-from '" + so + "' --preset zoho-salesorders --out '" + out + "'").status == 0);
+  const table back = read_back(slurp(out + "/zoho-import-001.csv"));
+  CHECK(back.columns == std::vector<std::string>{"Record Id", "Account Name", "Patron Next Product"});
+  CHECK(back.rows == std::vector<std::vector<std::string>>{{"zcrm_11", "B", "Gizmo"}, {"zcrm_12", "C", "Gadget"}});
+  // The library reads recommend output the same way: rank-1 rows only.
+  const crm::profile p = crm::read_profile_from_string("customer_id,rank,item,score\n11,1,Gizmo,1\n11,2,X,0.5\n12,1,Gadget,2\n", "rec.csv");
+  CHECK(p.rows.size() == 2);
+  CHECK(p.column("next_product") == 2);
+  CHECK(p.lines == std::vector<std::uint64_t>{2, 4});
 }

@@ -36,4 +36,7 @@
 
 #include "patron/lifecycle.hpp"
 
+#include "patron/crm/presets.hpp"
+#include "patron/crm/export.hpp"
+
 #endif  // PATRON_PATRON_HPP

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <memory>
 #include <sstream>
+#include <vector>
 
 #include "cli.hpp"
 #include "patron/crm/export.hpp"
@@ -14,7 +15,8 @@ namespace patron::cli {
 
 void add_export_command(CLI::App& app) {
   struct state {
-    std::string from, format, fields, out, tz, ids_from, preset, encoding;
+    std::vector<std::string> from;
+    std::string format, fields, out, tz, ids_from, preset, encoding;
     std::size_t max_rows = 0, max_bytes = 0;
     bool trigger_workflow = false;
   };
@@ -23,7 +25,7 @@ void add_export_command(CLI::App& app) {
       "export", "Profile CSV → CRM write-back files: zoho-import, zoho-bulkwrite, fxiaoke-api (JSON Lines), fxiaoke-import");
   cmd->add_option("--from", s->from,
                   "Profile CSV: customer_id and/or record_id, name, rfm_code, segment, clv, p_alive, lifecycle_stage, "
-                  "next_product, scored_on (any subset; docs/crm.md)")
+                  "next_product, scored_on (any subset; docs/crm.md); repeat to join score files on customer_id")
       ->required();
   cmd->add_option("--format", s->format, "zoho-import|zoho-bulkwrite|fxiaoke-api|fxiaoke-import")
       ->required()
@@ -44,7 +46,7 @@ void add_export_command(CLI::App& app) {
     o.max_bytes = s->max_bytes;
     o.tz = s->tz;
     o.trigger_workflow = s->trigger_workflow;
-    o.source_name = s->from;
+    o.source_name = s->from.front();
     if (!s->fields.empty()) {
       std::ifstream in(s->fields, std::ios::binary);
       if (!in) throw invalid_argument_error("--fields", "fields", s->fields, "cannot open");
@@ -53,7 +55,9 @@ void add_export_command(CLI::App& app) {
       o.fields = crm::parse_field_map(text.str(), s->fields);
     }
     o.validate();
-    crm::profile p = crm::read_profile(s->from);
+    std::vector<crm::profile> parts;
+    for (const auto& f : s->from) parts.push_back(crm::read_profile(f));
+    crm::profile p = crm::join_profiles(parts);
     if (!s->ids_from.empty()) {
       if (s->preset.empty()) throw invalid_argument_error("--ids-from", "preset", "", "--ids-from needs --preset naming its layout");
       crm::read_options ro;

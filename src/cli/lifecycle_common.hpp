@@ -17,6 +17,7 @@
 #include "patron/data/read.hpp"
 #include "patron/error.hpp"
 #include "patron/lifecycle.hpp"
+#include "reader_options.hpp"
 
 namespace patron::cli::lifecycle_cli {
 
@@ -27,6 +28,7 @@ struct options {
   std::string table = "seven";
   std::string at, every, from, to;
   std::string model;
+  reader_cli crm;  ///< --preset and its options (docs/crm.md); only the CRM fields are used
 };
 
 inline void add_common_options(CLI::App* cmd, options& o) {
@@ -44,9 +46,30 @@ inline void add_common_options(CLI::App* cmd, options& o) {
   cmd->add_option("--model", o.model,
                   "BG/NBD model JSON {\"model\": \"bgnbd\", \"r\", \"alpha\", \"a\", \"b\", \"unit_days\"}: "
                   "adds the P(alive) guards");
+  const char* g = "CRM export (--preset; docs/crm.md)";
+  cmd->add_option("--preset", o.crm.preset, "Read a CRM export: zoho-invoices|zoho-salesorders|zoho-deals|fxiaoke-salesorder|fxiaoke-payment")
+      ->check(CLI::IsMember({"zoho-invoices", "zoho-salesorders", "zoho-deals", "fxiaoke-salesorder", "fxiaoke-payment"}))->group(g);
+  cmd->add_option("--col", o.crm.cols, "With --preset: bind a column, canonical=Header; repeatable")->group(g);
+  cmd->add_option("--encoding", o.crm.encoding, "With --preset: utf-8|utf-16|gb18030|gbk|detect")->group(g);
+  cmd->add_option("--tz", o.crm.tz, "With --preset: zone for epochs (default Asia/Shanghai for fxiaoke-*, UTC for zoho-*)")->group(g);
+  cmd->add_option("--currency", o.crm.currency, "With --preset: keep only rows in this currency")->group(g);
+  cmd->add_flag("--decimal-comma", o.crm.decimal_comma, "With --preset: ',' is the decimal separator")->group(g);
+  cmd->add_flag("--include-pending", o.crm.include_pending, "With --preset fxiaoke-*: keep orders under review")->group(g);
 }
 
 inline read_result read_input(const options& o) {
+  if (!o.crm.preset.empty()) {
+    // The preset binds the columns; --customer/--date/--amount by name override it, as --col.
+    reader_cli rc = o.crm;
+    rc.input = o.input;
+    rc.customer = o.customer;
+    rc.date = o.date_col;
+    rc.amount = o.amount;
+    rc.lenient = o.lenient;
+    read_result res = read_purchase_log(rc, read_options{});
+    std::cerr << res.report.to_text();
+    return res;
+  }
   read_options r;
   if (!o.customer.empty()) r.customer = column_ref::parse(o.customer);
   if (!o.date_col.empty()) r.date = column_ref::parse(o.date_col);
@@ -57,7 +80,9 @@ inline read_result read_input(const options& o) {
   else if (!o.delimiter.empty())
     throw invalid_argument_error("--delimiter", "delimiter", o.delimiter, "one character, tab or space");
   r.lenient = o.lenient;
-  read_result res = read_transactions(o.input, r);
+  reader_cli plain = o.crm;  // refuses --col/--encoding/... without --preset
+  plain.input = o.input;
+  read_result res = read_purchase_log(plain, r);
   if (o.lenient && res.report.rows_kept != res.report.rows_read) std::cerr << res.report.to_text();
   return res;
 }

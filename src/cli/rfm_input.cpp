@@ -8,8 +8,27 @@
 #include "patron/data/read.hpp"
 #include "patron/error.hpp"
 #include "patron/rfm/io.hpp"
+#include "reader_options.hpp"
 
 namespace patron::cli {
+namespace {
+
+// --preset: the CRM layer binds the columns itself, so --customer/--date defaults are not passed on.
+read_result read_crm_log(const rfm_input_args& a) {
+  reader_cli rc;
+  rc.input = a.input;
+  rc.preset = a.preset;
+  rc.encoding = a.encoding;
+  rc.tz = a.tz;
+  rc.currency = a.currency;
+  rc.cols = a.cols;
+  rc.decimal_comma = a.decimal_comma;
+  rc.include_pending = a.include_pending;
+  rc.lenient = a.lenient;
+  return read_purchase_log(rc, read_options{});
+}
+
+}  // namespace
 
 void add_rfm_input_options(CLI::App* cmd, rfm_input_args& a) {
   cmd->add_option("--input", a.input, "Order log (CSV/TSV, .gz ok) or customer table; - = stdin")->required();
@@ -36,6 +55,15 @@ void add_rfm_input_options(CLI::App* cmd, rfm_input_args& a) {
       ->check(CLI::IsMember({"orders", "days"}))->group(g)->capture_default_str();
   cmd->add_option("--monetary-by", a.monetary_by, "Monetary is the total or the mean per order/day")
       ->check(CLI::IsMember({"total", "mean"}))->group(g)->capture_default_str();
+  const char* p = "CRM export (--preset; docs/crm.md)";
+  cmd->add_option("--preset", a.preset, "Read a CRM export: zoho-invoices|zoho-salesorders|zoho-deals|fxiaoke-salesorder|fxiaoke-payment")
+      ->check(CLI::IsMember({"zoho-invoices", "zoho-salesorders", "zoho-deals", "fxiaoke-salesorder", "fxiaoke-payment"}))->group(p);
+  cmd->add_option("--col", a.cols, "With --preset: bind a column, canonical=Header; repeatable")->group(p);
+  cmd->add_option("--encoding", a.encoding, "With --preset: utf-8|utf-16|gb18030|gbk|detect")->group(p);
+  cmd->add_option("--tz", a.tz, "With --preset: zone for epochs (default Asia/Shanghai for fxiaoke-*, UTC for zoho-*)")->group(p);
+  cmd->add_option("--currency", a.currency, "With --preset: keep only rows in this currency")->group(p);
+  cmd->add_flag("--decimal-comma", a.decimal_comma, "With --preset: ',' is the decimal separator")->group(p);
+  cmd->add_flag("--include-pending", a.include_pending, "With --preset fxiaoke-*: keep orders under review")->group(p);
   const char* c = "Customer table (--level customer)";
   cmd->add_option("--id", a.id, "Customer id column")->group(c)->capture_default_str();
   cmd->add_option("--recency", a.recency, "Recency column: days, or dates with --as-of")->group(c)->capture_default_str();
@@ -48,6 +76,11 @@ void add_rfm_input_options(CLI::App* cmd, rfm_input_args& a) {
 rfm::rfm_table load_rfm_input(const rfm_input_args& a) {
   std::optional<date> as_of;
   if (!a.as_of.empty()) as_of = parse_date_or_throw(a.as_of, "--as-of");
+  const bool crm_options = !a.cols.empty() || !a.encoding.empty() || !a.tz.empty() || !a.currency.empty() || a.decimal_comma || a.include_pending;
+  if ((a.preset.empty() && crm_options) || (!a.preset.empty() && a.level == "customer"))
+    throw invalid_argument_error("--preset", "preset", a.preset,
+                                 "--preset reads an order log (--level order); --col, --encoding, --tz, --currency, "
+                                 "--decimal-comma and --include-pending need --preset");
   if (a.level == "customer") {
     rfm::customer_columns cols{a.id, a.recency, a.frequency, a.monetary};
     return rfm::read_customer_table(a.input, cols, as_of, a.allow_negative);
@@ -74,8 +107,8 @@ rfm::rfm_table load_rfm_input(const rfm_input_args& a) {
   o.cancel_prefix = a.cancel_prefix;
   o.numeric_ids = a.numeric_ids;
   o.lenient = a.lenient;
-  const read_result rr = read_transactions(a.input, o);
-  if (!rr.report.outcomes.empty()) std::cerr << rr.report.to_text();
+  const read_result rr = a.preset.empty() ? read_transactions(a.input, o) : read_crm_log(a);
+  if (!a.preset.empty() || !rr.report.outcomes.empty()) std::cerr << rr.report.to_text();
   rfm::metrics_options mo;
   if (as_of) {
     mo.as_of = *as_of;

@@ -4,6 +4,7 @@
 #define PATRON_CLI_RFM_INPUT_HPP
 
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -24,6 +25,10 @@ struct rfm_input_args {
   std::string id = "customer_id", recency = "recency_days", frequency = "number_of_orders",
               monetary = "revenue";
   bool allow_negative = false;
+  // CRM export (docs/crm.md): with --preset the order log is read by patron::crm::read_export.
+  std::string preset, encoding, tz, currency;
+  std::vector<std::string> cols;  ///< --col canonical=Header
+  bool decimal_comma = false, include_pending = false;
 };
 
 /// Adds --input, --level, the reader options and the customer-table columns to `cmd`.

@@ -155,6 +155,20 @@ profile read_profile_from_string(std::string_view text, const std::string& name)
     p.lines.push_back(t.lines[r]);
   }
   if (p.rows.empty()) throw data_error(errc::empty_input, name, 0, 0, "", "", "no data rows");
+  // `patron recommend` output (customer_id,rank,item,score): the rank-1 item is the next product.
+  const int rank = p.column("rank"), item = p.column("item");
+  if (rank >= 0 && item >= 0 && p.column("next_product") < 0) {
+    profile top = p;
+    top.rows.clear();
+    top.lines.clear();
+    for (std::size_t r = 0; r < p.rows.size(); ++r)
+      if (p.rows[r][static_cast<std::size_t>(rank)] == "1") {
+        top.rows.push_back(p.rows[r]);
+        top.lines.push_back(p.lines[r]);
+      }
+    top.columns[static_cast<std::size_t>(item)] = "next_product";
+    p = std::move(top);
+  }
   if (p.column("customer_id") < 0 && p.column("record_id") < 0)
     throw data_error(errc::missing_column, name, 1, 0, "customer_id", "customer_id | record_id",
                      "no such column: a profile needs customer_id or record_id");
@@ -167,6 +181,62 @@ profile read_profile(const std::string& path) {
   std::ostringstream s;
   s << in.rdbuf();
   return read_profile_from_string(s.str(), path);
+}
+
+profile join_profiles(const std::vector<profile>& parts) {
+  if (parts.empty()) throw invalid_argument_error("--from", "from", "", "no profile to export");
+  if (parts.size() == 1) return parts.front();
+  profile out;
+  out.columns = {"customer_id", "record_id", "name"};
+  std::vector<std::vector<int>> target(parts.size());  // per part: column → output column, or -1
+  for (std::size_t k = 0; k < parts.size(); ++k) {
+    const profile& p = parts[k];
+    out.source += (k ? " + " : "") + p.source;
+    const int ids[3] = {p.column("customer_id"), p.column("record_id"), p.column("name")};
+    for (std::size_t c = 0; c < p.columns.size(); ++c) {
+      const int ci = static_cast<int>(c);
+      int to = ci == ids[0] ? 0 : ci == ids[1] ? 1 : ci == ids[2] ? 2 : -1;
+      if (to < 0) {
+        const std::string key = lower_key(p.columns[c]);
+        const auto same = std::find_if(out.columns.begin(), out.columns.end(), [&](const std::string& h) { return lower_key(h) == key; });
+        const bool score = std::any_of(known_scores().begin(), known_scores().end(), [&](const known_score& s) {
+          return p.column(s.score) == ci && out.column(s.score) >= 0;
+        });
+        if (score)
+          throw invalid_argument_error("--from", p.columns[c], p.source, "this score is also in an earlier profile: give it once");
+        if (same == out.columns.end()) {
+          out.columns.push_back(p.columns[c]);
+          to = static_cast<int>(out.columns.size() - 1);
+        }
+      }
+      target[k].push_back(to);
+    }
+  }
+  std::unordered_map<std::string, std::size_t> row_of;
+  for (std::size_t k = 0; k < parts.size(); ++k) {
+    const profile& p = parts[k];
+    const int cid = p.column("customer_id"), rid = p.column("record_id");
+    std::unordered_map<std::string, std::uint64_t> seen;  // id → line, within this part
+    for (std::size_t r = 0; r < p.rows.size(); ++r) {
+      const int kc = cid >= 0 && !p.rows[r][static_cast<std::size_t>(cid)].empty() ? cid : rid;
+      const std::string id = kc >= 0 ? normalise_id(p.rows[r][static_cast<std::size_t>(kc)]) : std::string();
+      if (id.empty()) throw data_error(errc::missing_value, p.source, p.lines[r], static_cast<std::uint32_t>(kc + 1), "customer_id", "", "empty");
+      if (const auto [it, fresh] = seen.emplace(id, p.lines[r]); !fresh)
+        throw data_error(errc::invalid_argument, p.source, p.lines[r], static_cast<std::uint32_t>(kc + 1), "customer_id", id,
+                         "also on line " + std::to_string(it->second) + ": export needs one row per customer (lifecycle: use --at)");
+      auto [slot, added] = row_of.emplace(id, out.rows.size());
+      if (added) {
+        out.rows.emplace_back(out.columns.size());
+        out.lines.push_back(p.lines[r]);
+      }
+      auto& row = out.rows[slot->second];
+      for (std::size_t c = 0; c < p.columns.size() && c < p.rows[r].size(); ++c) {
+        const int to = target[k][c];
+        if (to >= 0 && row[static_cast<std::size_t>(to)].empty()) row[static_cast<std::size_t>(to)] = p.rows[r][c];
+      }
+    }
+  }
+  return out;
 }
 
 std::size_t attach_record_ids(profile& p, const read_result& crm_export) {
@@ -340,6 +410,7 @@ export_result build_export(const profile& p, const export_options& o) {
   };
   std::vector<std::vector<std::string>> values(p.rows.size());
   std::vector<std::string> ids(p.rows.size()), names(p.rows.size());
+  std::unordered_map<std::string, std::uint64_t> id_line;  // a customer twice would be updated twice
   for (std::size_t r = 0; r < p.rows.size(); ++r) {
     std::string id = c_rid >= 0 && !cell(r, c_rid).empty() ? cell(r, c_rid) : std::string();
     if (id.empty() && fmt != export_format::zoho_import) id = cell(r, c_cid);
@@ -349,6 +420,9 @@ export_result build_export(const profile& p, const export_options& o) {
                            ? "empty: the Zoho import matches on Record Id exactly as exported (zcrm_...); add record_id or use --ids-from"
                            : "empty: no record id or customer id");
     ids[r] = fmt == export_format::zoho_bulkwrite ? normalise_id(id) : id;
+    if (const auto [it, fresh] = id_line.emplace(normalise_id(id), p.lines[r]); !fresh)
+      throw data_error(errc::invalid_argument, p.source, p.lines[r], static_cast<std::uint32_t>((c_rid >= 0 ? c_rid : c_cid) + 1), "record_id", id,
+                       "also on line " + std::to_string(it->second) + ": export needs one row per customer (lifecycle: use --at)");
     names[r] = cell(r, c_name);
     for (std::size_t f = 0; f < m.fields.size(); ++f) {
       const auto& t = m.fields[f];

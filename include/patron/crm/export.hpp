@@ -28,6 +28,7 @@ enum class export_format {
 /// recognised (any subset, names case-insensitive): customer_id, record_id, name, rfm_code,
 /// segment, clv, p_alive, lifecycle_stage, next_product, scored_on (see docs/crm.md for the
 /// accepted synonyms); any other column can be exported by naming it in the field map.
+/// `patron recommend` output (customer_id, rank, item, score) is read as next_product = the rank-1 item.
 struct profile {
   std::string source;
   std::vector<std::string> columns;  ///< header as written
@@ -38,6 +39,14 @@ struct profile {
 };
 [[nodiscard]] profile read_profile(const std::string& path);
 [[nodiscard]] profile read_profile_from_string(std::string_view text, const std::string& name = "<memory>");
+
+/// Several score outputs (summary, `patron score`, `rfm`, `lifecycle --at`, ...) as one profile,
+/// joined on the normalised customer_id (else record_id), rows in order of first appearance. The
+/// id and name columns are merged; a recognised score column (segment, clv, ...) found in two
+/// parts is an error, any other repeated column keeps the first part's values. A customer absent
+/// from a part has empty cells there (fxiaoke-api leaves them out; the CSV formats write them
+/// empty). An id twice in one part is a data_error: write-back needs one row per customer.
+[[nodiscard]] profile join_profiles(const std::vector<profile>& parts);
 
 /// Fills (or adds) the record_id and name columns from a CRM export read with a preset, joining
 /// on the normalised customer id. Returns the number of profile rows that found no customer.
