@@ -436,6 +436,32 @@ TEST_CASE("random_holdout and time_split", "[recommend][unit]") {
   CHECK(t.test == std::vector<std::size_t>{3, 5, 6, 8});
 }
 
+TEST_CASE("baskets_from_log: invoices, customer-days, returns skipped", "[recommend][unit]") {
+  const auto log = small_log();
+  // Items by first appearance: x = 0, y = 1, z = 2. Invoices in row order: i1 {x, y},
+  // i2 {x}, i3 {z}, i4 {y}, i5 {z}, i6 {x}, i7 {x}; i8 holds only a return, so no basket.
+  const auto bs = rc::baskets_from_log(log);
+  REQUIRE(bs.size() == 7);
+  CHECK(bs.items.name(0) == "x");
+  const std::vector<std::vector<std::uint32_t>> want{{0, 1}, {0}, {2}, {1}, {2}, {0}, {0}};
+  for (std::size_t b = 0; b < want.size(); ++b)
+    CHECK(std::vector<std::uint32_t>(bs.basket(b).begin(), bs.basket(b).end()) == want[b]);
+  // Without invoices a basket is a customer-day: a d1 {x, y}, a d2 {x}, a d3 {z}, b d1 {y},
+  // b d5 {x, z} (rows 5 and 6 merge), c d2 {x}; a's day-4 return again makes none.
+  transaction_log days;
+  for (std::size_t r = 0; r < log.size(); ++r)
+    days.add(log.customers.name(log.customer[r]), log.time[r], log.amount[r]);
+  days.item = log.item;
+  days.items = log.items;
+  const auto bd = rc::baskets_from_log(days);
+  REQUIRE(bd.size() == 6);
+  CHECK(bd.basket(4).size() == 2);
+  CHECK(bd.basket(5).size() == 1);
+  transaction_log no_items;
+  no_items.add("a", at(1), 1.0);
+  CHECK_THROWS_AS(rc::baskets_from_log(no_items), invalid_argument_error);
+}
+
 TEST_CASE("top_n: ties by item index, exclusions, floor", "[recommend][unit]") {
   const std::vector<double> s{0.5, 2.0, 0.5, 3.0, 0.0, 2.0};
   const std::vector<std::uint32_t> excl{3};
