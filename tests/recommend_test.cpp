@@ -375,6 +375,23 @@ TEST_CASE("patron rules: transactions format and --min-lift", "[recommend][unit]
   lines = read_lines(out);
   // Lift >= 1.1: a→c and c→a (4/3); a→b has lift (2/4)/(3/4 · 3/4) = 0.888...
   CHECK(lines.size() == 3);
+
+  // --invoice "": baskets are customer-days. Customer 1 buys {a, b} and {a} on day 1 (two
+  // invoices, one day), customer 2 {a, c} on day 2: 2 baskets, so b→a has support 1/2
+  // (with invoices it would be 1/3); lifts all 1, b→a first by confidence 1, then name.
+  const std::string days = dir + "/rules_days.csv";
+  {
+    std::ofstream f(days);
+    f << "InvoiceNo,StockCode,Quantity,InvoiceDate,UnitPrice,CustomerID\n";
+    f << "1,a,1,2024-01-01 10:00:00,1,1\n1,b,1,2024-01-01 10:00:00,1,1\n";
+    f << "2,a,1,2024-01-01 11:00:00,1,1\n";
+    f << "3,c,1,2024-01-02 10:00:00,1,2\n3,a,1,2024-01-02 10:00:00,1,2\n";
+  }
+  REQUIRE(run_cli("rules --input " + days + " --format transactions --invoice \"\" "
+                  "--min-support 0.1 --min-confidence 0.1 --output " + out + " 2>/dev/null") == 0);
+  lines = read_lines(out);
+  REQUIRE(lines.size() == 5);
+  CHECK(lines[1] == "b,a,0.5,1,1,0,inf");
 }
 
 #endif

@@ -88,7 +88,7 @@ std::string csv_field(const std::string& s) {
 
 void run(const recommend_args& a) {
   if (a.k == 0) throw invalid_argument_error("patron recommend", "--k", "0", "must be >= 1");
-  const auto r = read_transactions(a.input, a.tx.options());
+  const auto r = a.tx.read(a.input);
   std::cerr << r.report.to_text();
   const auto& log = r.log;
   const auto kind = parse_value(a.value);
