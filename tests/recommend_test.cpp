@@ -647,6 +647,13 @@ TEST_CASE("als: loss falls, threads do not matter, planted blocks recovered", "[
   const auto model2 = rc::als_model::fit(m, o);
   CHECK(std::equal(model.item_factors().begin(), model.item_factors().end(),
                    model2.item_factors().begin()));
+  // Seeded: another seed starts from other factors and so ends elsewhere (als.hpp: initial
+  // factors hashed from the seed).
+  o.seed = 2;
+  const auto model3 = rc::als_model::fit(m, o);
+  CHECK(!std::equal(model.item_factors().begin(), model.item_factors().end(),
+                    model3.item_factors().begin()));
+  o.seed = 1;
   // Each customer's missing in-block item ranks first among its unseen items.
   for (std::uint32_t u = 0; u < 20; ++u) {
     std::vector<std::uint32_t> items(1);
