@@ -349,6 +349,51 @@ TEST_CASE("patron recommend: CSV output, JSON metrics, exit codes", "[recommend]
   CHECK(run_cli("recommend --input " + in + " --k 0 2>/dev/null") == 2);
   CHECK(run_cli("recommend --input /nonexistent.csv 2>/dev/null") == 3);
 }
+
+TEST_CASE("patron rules: transactions format and --min-lift", "[recommend][unit]") {
+  const std::string dir = PATRON_TEST_BINARY_DIR;
+  const std::string in = dir + "/rules_tx.csv";
+  {
+    std::ofstream f(in);
+    f << "InvoiceNo,StockCode,Quantity,InvoiceDate,UnitPrice,CustomerID\n";
+    // Invoices: {a,b}, {a,b}, {a,c}, {b}: n(a)=3, n(b)=3, n(c)=1, n(ab)=2, n(ac)=1.
+    f << "1,a,1,2024-01-01 10:00:00,1,1\n1,b,1,2024-01-01 10:00:00,1,1\n";
+    f << "2,a,1,2024-01-02 10:00:00,1,2\n2,b,1,2024-01-02 10:00:00,1,2\n";
+    f << "3,a,1,2024-01-03 10:00:00,1,1\n3,c,1,2024-01-03 10:00:00,1,1\n";
+    f << "4,b,1,2024-01-04 10:00:00,1,3\n";
+  }
+  const std::string out = dir + "/rules_tx_out.csv";
+  REQUIRE(run_cli("rules --input " + in + " --format transactions --min-support 0.25 "
+                  "--min-confidence 0.5 --output " + out + " 2>/dev/null") == 0);
+  auto lines = read_lines(out);
+  // Rules with confidence >= 0.5: a→b (2/3), b→a (2/3), c→a (1/1); lift of c→a = 1/(3/4),
+  // the strongest, first; its conviction is inf.
+  REQUIRE(lines.size() == 4);
+  CHECK(lines[1].rfind("c,a,0.25,1,1.3333333333333333,0.0625,inf", 0) == 0);
+  REQUIRE(run_cli("rules --input " + in + " --format transactions --min-support 0.25 "
+                  "--min-lift 1.1 --output " + out + " 2>/dev/null") == 0);
+  lines = read_lines(out);
+  // Lift >= 1.1: a→c and c→a (4/3); a→b has lift (2/4)/(3/4 · 3/4) = 0.888...
+  CHECK(lines.size() == 3);
+
+  // --invoice "": baskets are customer-days. Customer 1 buys {a, b} and {a} on day 1 (two
+  // invoices, one day), customer 2 {a, c} on day 2: 2 baskets, so b→a has support 1/2
+  // (with invoices it would be 1/3); lifts all 1, b→a first by confidence 1, then name.
+  const std::string days = dir + "/rules_days.csv";
+  {
+    std::ofstream f(days);
+    f << "InvoiceNo,StockCode,Quantity,InvoiceDate,UnitPrice,CustomerID\n";
+    f << "1,a,1,2024-01-01 10:00:00,1,1\n1,b,1,2024-01-01 10:00:00,1,1\n";
+    f << "2,a,1,2024-01-01 11:00:00,1,1\n";
+    f << "3,c,1,2024-01-02 10:00:00,1,2\n3,a,1,2024-01-02 10:00:00,1,2\n";
+  }
+  REQUIRE(run_cli("rules --input " + days + " --format transactions --invoice \"\" "
+                  "--min-support 0.1 --min-confidence 0.1 --output " + out + " 2>/dev/null") == 0);
+  lines = read_lines(out);
+  REQUIRE(lines.size() == 5);
+  CHECK(lines[1] == "b,a,0.5,1,1,0,inf");
+}
+
 #endif
 
 // --- interactions and splits -----------------------------------------------------------------
@@ -434,6 +479,32 @@ TEST_CASE("random_holdout and time_split", "[recommend][unit]") {
   const auto t = rc::time_split(log, at(3));
   // Rows dated day 3 or later: 3 (day 3), 5, 6 (day 5), 8 (day 4).
   CHECK(t.test == std::vector<std::size_t>{3, 5, 6, 8});
+}
+
+TEST_CASE("baskets_from_log: invoices, customer-days, returns skipped", "[recommend][unit]") {
+  const auto log = small_log();
+  // Items by first appearance: x = 0, y = 1, z = 2. Invoices in row order: i1 {x, y},
+  // i2 {x}, i3 {z}, i4 {y}, i5 {z}, i6 {x}, i7 {x}; i8 holds only a return, so no basket.
+  const auto bs = rc::baskets_from_log(log);
+  REQUIRE(bs.size() == 7);
+  CHECK(bs.items.name(0) == "x");
+  const std::vector<std::vector<std::uint32_t>> want{{0, 1}, {0}, {2}, {1}, {2}, {0}, {0}};
+  for (std::size_t b = 0; b < want.size(); ++b)
+    CHECK(std::vector<std::uint32_t>(bs.basket(b).begin(), bs.basket(b).end()) == want[b]);
+  // Without invoices a basket is a customer-day: a d1 {x, y}, a d2 {x}, a d3 {z}, b d1 {y},
+  // b d5 {x, z} (rows 5 and 6 merge), c d2 {x}; a's day-4 return again makes none.
+  transaction_log days;
+  for (std::size_t r = 0; r < log.size(); ++r)
+    days.add(log.customers.name(log.customer[r]), log.time[r], log.amount[r]);
+  days.item = log.item;
+  days.items = log.items;
+  const auto bd = rc::baskets_from_log(days);
+  REQUIRE(bd.size() == 6);
+  CHECK(bd.basket(4).size() == 2);
+  CHECK(bd.basket(5).size() == 1);
+  transaction_log no_items;
+  no_items.add("a", at(1), 1.0);
+  CHECK_THROWS_AS(rc::baskets_from_log(no_items), invalid_argument_error);
 }
 
 TEST_CASE("top_n: ties by item index, exclusions, floor", "[recommend][unit]") {
@@ -576,6 +647,13 @@ TEST_CASE("als: loss falls, threads do not matter, planted blocks recovered", "[
   const auto model2 = rc::als_model::fit(m, o);
   CHECK(std::equal(model.item_factors().begin(), model.item_factors().end(),
                    model2.item_factors().begin()));
+  // Seeded: another seed starts from other factors and so ends elsewhere (als.hpp: initial
+  // factors hashed from the seed).
+  o.seed = 2;
+  const auto model3 = rc::als_model::fit(m, o);
+  CHECK(!std::equal(model.item_factors().begin(), model.item_factors().end(),
+                    model3.item_factors().begin()));
+  o.seed = 1;
   // Each customer's missing in-block item ranks first among its unseen items.
   for (std::uint32_t u = 0; u < 20; ++u) {
     std::vector<std::uint32_t> items(1);
@@ -792,4 +870,36 @@ TEST_CASE("rerank: margin combination and exclusion window", "[recommend][unit]"
   CHECK(rc::bought_within(log, 0, at(3), 0.5) == std::vector<std::uint32_t>{2});
   o.margin_weight = -1;
   CHECK_THROWS_AS(o.validate(4), invalid_argument_error);
+}
+
+TEST_CASE("item_knn and recommend_all: thread count does not change results", "[recommend][property]") {
+  // A random-looking but fixed 300 × 60 matrix from a linear congruential sequence.
+  transaction_log log;
+  std::uint64_t x = 12345;
+  for (int u = 0; u < 300; ++u)
+    for (int k = 0; k < 8; ++k) {
+      x = x * 6364136223846793005ull + 1442695040888963407ull;
+      log.add(tag('u', u), at(1), 1.0, tag('i', static_cast<int>((x >> 33) % 60)), 1.0, tag('v', u));
+    }
+  const auto m = rc::make_interactions(log);
+  rc::item_knn_options o;
+  o.similarity = rc::item_similarity::bm25;
+  o.threads = 1;
+  const auto a = rc::item_knn::fit(m, o);
+  o.threads = 2;
+  const auto b = rc::item_knn::fit(m, o);
+  std::vector<std::uint32_t> ia(300 * 5), ib(300 * 5);
+  std::vector<double> sa(300 * 5), sb(300 * 5);
+  auto fa = [&](std::uint32_t u, std::span<std::uint32_t> it, std::span<double> s) { return a.recommend(m, u, it, s); };
+  auto fb = [&](std::uint32_t u, std::span<std::uint32_t> it, std::span<double> s) { return b.recommend(m, u, it, s); };
+  rc::recommend_all(300, 5, fa, ia, sa, 1);
+  rc::recommend_all(300, 5, fb, ib, sb, 2);
+  CHECK(ia == ib);
+  CHECK(std::equal(sa.begin(), sa.end(), sb.begin(), [](double p, double q) {
+    return p == q || (std::isnan(p) && std::isnan(q));
+  }));
+  // Every list is free of the customer's own items.
+  for (std::uint32_t u = 0; u < 300; ++u)
+    for (std::size_t j = 0; j < 5; ++j)
+      if (ia[u * 5 + j] != id_table::npos) CHECK(!m.has(u, ia[u * 5 + j]));
 }

@@ -52,7 +52,7 @@ void run(const rules_args& a, const CLI::App& cmd) {
   if (a.format == "baskets") {
     bs = recommend::read_baskets(a.input);
   } else {
-    const auto r = read_transactions(a.input, a.tx.options());
+    const auto r = a.tx.read(a.input);
     std::cerr << r.report.to_text();
     bs = recommend::baskets_from_log(r.log);
   }

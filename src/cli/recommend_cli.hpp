@@ -53,6 +53,17 @@ struct transaction_flags {
     o.lenient = !strict;
     return o;
   }
+
+  /// Reads the log. With `--invoice ""` the invoice column is dropped after reading (the
+  /// reader would otherwise bind InvoiceNo by its header name), so baskets are customer-days.
+  [[nodiscard]] read_result read(const std::string& path) const {
+    auto r = read_transactions(path, options());
+    if (invoice.empty()) {
+      r.log.invoice.clear();
+      r.log.invoices = id_table{};
+    }
+    return r;
+  }
 };
 
 }  // namespace patron::cli

@@ -113,6 +113,8 @@ basket_set baskets_from_log(const transaction_log& log) {
   std::unordered_map<std::uint64_t, std::uint32_t> basket_of;
   std::vector<std::vector<std::uint32_t>> rows;
   for (std::size_t r = 0; r < log.size(); ++r) {
+    // A return is no purchase: counting it would put returned items into baskets.
+    if (log.amount[r] < 0 || (log.has_quantity() && log.quantity[r] < 0)) continue;
     const std::uint64_t key =
         log.has_invoices()
             ? log.invoice[r]

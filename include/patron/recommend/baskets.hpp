@@ -49,9 +49,9 @@ struct basket_set {
                                                   const std::string& name = "<memory>");
 
 /// Baskets from a purchase log with items: one basket per invoice when the log has invoices,
-/// otherwise one per (customer, calendar day). Baskets come in order of their first row; item
-/// indices are the log's (`baskets.items` is a copy of `log.items`). Throws
-/// invalid_argument_error when the log has no item column.
+/// else one per (customer, day); return rows (amount or quantity < 0) are skipped. Baskets come
+/// in order of their first row; item indices are the log's (`baskets.items` = `log.items`).
+/// Throws invalid_argument_error when the log has no item column.
 [[nodiscard]] basket_set baskets_from_log(const transaction_log& log);
 
 }  // namespace patron::inline v1::recommend
