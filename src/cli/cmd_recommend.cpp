@@ -93,8 +93,7 @@ void run(const recommend_args& a) {
   reader_cli rc = a.crm;
   rc.input = a.input;
   rc.lenient = !a.tx.strict;
-  const auto r = a.crm.preset.empty() ? read_transactions(a.input, a.tx.options()) : read_purchase_log(rc, read_options{});
-  const auto r = a.tx.read(a.input);
+  const auto r = a.crm.preset.empty() ? a.tx.read(a.input) : read_purchase_log(rc, read_options{});
   std::cerr << r.report.to_text();
   const auto& log = r.log;
   const auto kind = parse_value(a.value);
