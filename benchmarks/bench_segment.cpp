@@ -12,6 +12,10 @@
 //                               BM_lloyd_iteration/1 11.8 ns/point (CPU time) → 2.5×.
 // The goal is at least 3× faster per iteration single-threaded. Whole fits (k-means++ and
 // Lloyd to convergence, n_init = 1): sklearn 6.7–18.6 s wall for 53–169 iterations under load.
+// patron on the same machine at load ≈ 11, 2026-11-23 12:10 UTC (CPU time, wall is meaningless
+// with 2 shared cores): BM_lloyd_iteration/1 median 9.8 ns/point (5 repetitions) → 3.0× the
+// loaded sklearn figure; one fit each: BM_fit_lloyd/1 1.04 s (64 iterations), BM_fit_hamerly/1
+// 1.84 s (64 iterations), BM_fit_minibatch/1 0.64 s. The all-core rows (/2) need a quiet machine.
 //
 // Run: bench_segment --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 // ns_per_point is time per point per Lloyd iteration (wall clock).

@@ -744,4 +744,39 @@ TEST_CASE("patron segment: fit, k-range, saved model, exit codes", "[segment][un
   CHECK_THAT(slurp(dir + "/segment_cli_err.txt"), Contains("column = \"nope\": no such column"));
   CHECK(run_cli(base + " --k 100", dir + "/segment_cli_err.txt") == 2);
 }
+
+TEST_CASE("patron segment reads the output of patron rfm", "[segment][unit]") {
+  // The issue's pipeline: a customer table written by another command, clustered on chosen
+  // columns (the text columns r, f, m, rfm_score and segment are left alone).
+  const std::string dir = PATRON_TEST_BINARY_DIR;
+  const std::string rfm = dir + "/segment_cli_rfm.csv", out = dir + "/segment_cli_rfm_out.csv";
+  REQUIRE(run_cli("rfm --input " + patron_test::data_file("rfm_customers.csv") +
+                      " --level customer --recency recency_days --frequency number_of_orders"
+                      " --monetary revenue --output " +
+                      rfm,
+                  dir + "/segment_cli_rfm_log.txt") == 0);
+  REQUIRE(run_cli("segment --input " + rfm + " --features recency_days,frequency,monetary" +
+                      " --transform log1p,standard --k 4 --n-init 3 --seed 1 --output " + out,
+                  dir + "/segment_cli_rfm_report.txt") == 0);
+  const std::string report = slurp(dir + "/segment_cli_rfm_report.txt");
+  CHECK_THAT(report, Contains("segments: k = 4, 39999 customers"));
+  const std::string text = slurp(out);
+  CHECK(std::count(text.begin(), text.end(), '\n') == 40000);  // header + 39,999 customers
+  // Expected: the library on the same three columns of rfm_customers.csv (which patron rfm
+  // passes through unchanged), same transform, options and seed, gives the same inertia.
+  table_read_options o;
+  o.columns = {"recency_days", "number_of_orders", "revenue"};
+  const numeric_table t = read_numeric_table(patron_test::data_file("rfm_customers.csv"), o);
+  const Eigen::Map<const row_matrix> raw(t.values.data(), static_cast<Eigen::Index>(t.rows()), 3);
+  const feature_transform tf = feature_transform::fit(
+      raw, {"recency_days", "frequency", "monetary"}, {true, true, true}, scaling::standard);
+  kmeans_options ko;
+  ko.k = 4;
+  ko.n_init = 3;
+  ko.seed = 1;
+  const kmeans_result r = kmeans(tf.apply(raw), ko);
+  const auto at = report.find("inertia ");
+  REQUIRE(at != std::string::npos);
+  CHECK(std::stod(report.substr(at + 8)) == Approx(r.inertia).epsilon(1e-12));
+}
 #endif
