@@ -526,6 +526,25 @@ double pnbd::expected_purchases_new(double t) const noexcept {
   return p_.r * p_.beta / p_.alpha * detail::one_minus_pow_over_k(p_.s - 1, t / p_.beta);
 }
 
+double pnbd::prob_purchases(double n, double t, double x, double t_x, double T) const {
+  check_t("pnbd.prob_purchases", t);
+  if (!(n >= 0) || n != std::floor(n)) throw invalid_argument_error("pnbd.prob_purchases", "n", num(n), "must be an integer >= 0");
+  const double pa = p_alive(x, t_x, T);
+  const double pn = detail::pnbd_prob_new(n, t, p_.r + x, p_.alpha + T, p_.s, p_.beta + T);
+  return pa * pn + (n == 0 ? 1.0 - pa : 0.0);
+}
+
+double pnbd::prob_purchases_new(double n, double t) const {
+  check_t("pnbd.prob_purchases_new", t);
+  if (!(n >= 0) || n != std::floor(n)) throw invalid_argument_error("pnbd.prob_purchases_new", "n", num(n), "must be an integer >= 0");
+  return detail::pnbd_prob_new(n, t, p_.r, p_.alpha, p_.s, p_.beta);
+}
+
+void pnbd::prob_purchases(double n, double t, const customer_summary_view& s, std::span<double> out) const {
+  check_out("pnbd.prob_purchases", s.size(), out);
+  for (std::size_t i = 0; i < s.size(); ++i) out[i] = prob_purchases(n, t, s.x[i], s.t_x[i], s.T[i]);
+}
+
 double pnbd::dert(double delta, double x, double t_x, double T) const {
   check_delta("pnbd.dert", delta);
   const double z = delta * (p_.beta + T);
