@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <map>
 #include <numeric>
@@ -97,6 +98,54 @@ void for_each_customer(std::size_t n, const char* where, Body body) {
     if (!body(static_cast<std::size_t>(i))) failed.store(true, std::memory_order_relaxed);
   }
   if (failed.load()) throw numeric_error(where, "a special-function series left its range for some customer");
+}
+
+// The distinct (x, T) pairs of a batch. BG/NBD's E_new and DERT_new and Pareto/NBD's DERT factor
+// depend on a customer only through (x, T); real summaries have few distinct pairs (T counts
+// whole days, x is a small integer), so batch members compute each pair once and the
+// per-customer work is P(alive) and a product. Same function, same arguments: same values as
+// the scalar members. Open addressing on the bit patterns, linear probing.
+struct xt_pairs {
+  std::vector<std::uint32_t> id;  // customer i → pair
+  std::vector<double> x, T;       // pair → values
+};
+
+xt_pairs distinct_xt(const customer_summary_view& s) {
+  xt_pairs p;
+  const std::size_t n = s.size();
+  p.id.resize(n);
+  constexpr std::uint32_t empty = 0xFFFFFFFFu;
+  std::vector<std::uint32_t> slot(1024, empty);
+  auto bits = [](double v) {
+    std::uint64_t u;
+    std::memcpy(&u, &v, sizeof u);
+    return u;
+  };
+  auto slot_of = [&](std::uint64_t bx, std::uint64_t bt) {
+    std::uint64_t h = (bx * 0x9E3779B97F4A7C15ull) ^ (bt * 0xC2B2AE3D27D4EB4Full);
+    h ^= h >> 31;
+    const std::size_t mask = slot.size() - 1;
+    std::size_t k = static_cast<std::size_t>(h) & mask;
+    while (slot[k] != empty && (bits(p.x[slot[k]]) != bx || bits(p.T[slot[k]]) != bt)) k = (k + 1) & mask;
+    return k;
+  };
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint64_t bx = bits(s.x[i]), bt = bits(s.T[i]);
+    std::size_t k = slot_of(bx, bt);
+    if (slot[k] == empty) {
+      if (2 * (p.x.size() + 1) > slot.size()) {  // keep the load ≤ 1/2
+        std::vector<std::uint32_t> old(slot.size() * 2, empty);
+        slot.swap(old);
+        for (std::uint32_t j = 0; j < p.x.size(); ++j) slot[slot_of(bits(p.x[j]), bits(p.T[j]))] = j;
+        k = slot_of(bx, bt);
+      }
+      slot[k] = static_cast<std::uint32_t>(p.x.size());
+      p.x.push_back(s.x[i]);
+      p.T.push_back(s.T[i]);
+    }
+    p.id[i] = slot[k];
+  }
+  return p;
 }
 
 // Identical (x, t_x, T) rows merged into weights.
@@ -245,11 +294,16 @@ void basic_bgnbd<M>::expected_purchases(double t, const customer_summary_view& s
   check_out("expected_purchases", s.size(), out);
   check_t("expected_purchases", t);
   const double m = M ? 1.0 : 0.0;
-  for_each_customer(s.size(), "expected_purchases", [&](std::size_t i) {
-    const double x = s.x[i];
-    const auto e = detail::bg_log_expected_new(t, p_.r + x, p_.alpha + s.T[i], p_.a, p_.b + x + m);
-    out[i] = e.ok ? p_alive(x, s.t_x[i], s.T[i]) * std::exp(e.log_abs) : 0.0;
+  const xt_pairs u = distinct_xt(s);
+  std::vector<double> e_new(u.x.size());
+  for_each_customer(u.x.size(), "expected_purchases", [&](std::size_t k) {
+    const auto e = detail::bg_log_expected_new(t, p_.r + u.x[k], p_.alpha + u.T[k], p_.a, p_.b + u.x[k] + m);
+    e_new[k] = e.ok ? std::exp(e.log_abs) : 0.0;
     return e.ok;
+  });
+  for_each_customer(s.size(), "expected_purchases", [&](std::size_t i) {
+    out[i] = p_alive(s.x[i], s.t_x[i], s.T[i]) * e_new[u.id[i]];
+    return true;
   });
 }
 
@@ -264,11 +318,15 @@ void basic_bgnbd<M>::dert(double delta, const customer_summary_view& s, std::spa
   check_out("dert", s.size(), out);
   check_delta("dert", delta);
   const double m = M ? 1.0 : 0.0;
+  const xt_pairs u = distinct_xt(s);
+  std::vector<double> d_new(u.x.size());
+  for_each_customer(u.x.size(), "dert", [&](std::size_t k) {
+    d_new[k] = detail::bg_dert_new(delta, p_.r + u.x[k], p_.alpha + u.T[k], p_.a, p_.b + u.x[k] + m);
+    return std::isfinite(d_new[k]);
+  });
   for_each_customer(s.size(), "dert", [&](std::size_t i) {
-    const double x = s.x[i];
-    out[i] = p_alive(x, s.t_x[i], s.T[i]) *
-             detail::bg_dert_new(delta, p_.r + x, p_.alpha + s.T[i], p_.a, p_.b + x + m);
-    return std::isfinite(out[i]);
+    out[i] = p_alive(s.x[i], s.t_x[i], s.T[i]) * d_new[u.id[i]];
+    return true;
   });
 }
 
@@ -511,7 +569,7 @@ double pnbd::log_likelihood(const customer_summary_view& s) const {
 
 double pnbd::p_alive(double x, double t_x, double T) const {
   check_customer("pnbd.p_alive", x, t_x, T);
-  const auto v = detail::pnbd_parts(p_.r, p_.alpha, p_.s, p_.beta, x, t_x, T);
+  const auto v = detail::pnbd_parts(p_.r, p_.alpha, p_.s, p_.beta, x, t_x, T, false);
   if (!v.ok) throw numeric_error("pnbd.p_alive", "2F1 series left its range");
   return std::exp(v.log_p_alive);
 }
@@ -556,7 +614,7 @@ double pnbd::dert(double delta, double x, double t_x, double T) const {
 void pnbd::p_alive(const customer_summary_view& s, std::span<double> out) const {
   check_out("pnbd.p_alive", s.size(), out);
   for_each_customer(s.size(), "pnbd.p_alive", [&](std::size_t i) {
-    const auto v = detail::pnbd_parts(p_.r, p_.alpha, p_.s, p_.beta, s.x[i], s.t_x[i], s.T[i]);
+    const auto v = detail::pnbd_parts(p_.r, p_.alpha, p_.s, p_.beta, s.x[i], s.t_x[i], s.T[i], false);
     out[i] = v.ok ? std::exp(v.log_p_alive) : 0.0;
     return v.ok;
   });
@@ -573,12 +631,14 @@ void pnbd::expected_purchases(double t, const customer_summary_view& s, std::spa
 void pnbd::dert(double delta, const customer_summary_view& s, std::span<double> out) const {
   check_delta("pnbd.dert", delta);
   p_alive(s, out);
-  for_each_customer(s.size(), "pnbd.dert", [&](std::size_t i) {
-    const double z = delta * (p_.beta + s.T[i]);
-    const auto h = detail::log_upper_gamma_scaled(1 - p_.s, z);
-    out[i] *= (p_.r + s.x[i]) / (p_.alpha + s.T[i]) * (p_.beta + s.T[i]) * std::exp(h.log_abs);
+  const xt_pairs u = distinct_xt(s);
+  std::vector<double> f(u.x.size());
+  for_each_customer(u.x.size(), "pnbd.dert", [&](std::size_t k) {
+    const auto h = detail::log_upper_gamma_scaled(1 - p_.s, delta * (p_.beta + u.T[k]));
+    f[k] = (p_.r + u.x[k]) / (p_.alpha + u.T[k]) * (p_.beta + u.T[k]) * std::exp(h.log_abs);
     return h.ok;
   });
+  for (std::size_t i = 0; i < s.size(); ++i) out[i] *= f[u.id[i]];
 }
 
 void pnbd::tracking(std::span<const double> first, std::span<const double> times, std::span<double> cumulative,

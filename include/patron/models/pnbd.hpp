@@ -29,9 +29,11 @@ struct pnbd_ll_parts {
   bool ok;
 };
 
+/// `with_likelihood` = false skips the lnΓ terms (log_likelihood is then only the bracket's
+/// log): P(alive) does not need them.
 template <class Real>
 [[nodiscard]] pnbd_ll_parts<Real> pnbd_parts(Real r, Real alpha, Real s, Real beta, Real x,
-                                             Real t_x, Real T) {
+                                             Real t_x, Real T, bool with_likelihood = true) {
   using boost::math::lgamma;
   using std::exp;
   using std::expm1;
@@ -59,7 +61,8 @@ template <class Real>
     log_bracket = log_first > log_a0 ? log_first + log1p_exp(log_a0 - log_first)
                                      : log_a0 + log1p_exp(log_first - log_a0);
   }
-  const Real ll = lgamma(r + x) - lgamma(r) + r * log(alpha) + s * log(beta) + log_bracket;
+  const Real ll = with_likelihood ? lgamma(r + x) - lgamma(r) + r * log(alpha) + s * log(beta) + log_bracket
+                                  : log_bracket;
   return {ll, log_first - log_bracket, f1.ok && f2.ok && f1.sign > 0 && f2.sign > 0};
 }
 
