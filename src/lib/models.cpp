@@ -406,9 +406,14 @@ fit_result<basic_bgnbd<M>> basic_bgnbd<M>::fit(const customer_summary_view& s, c
   for (std::size_t i = 0; i < c.x.size(); ++i) wx[c.x[i]] += c.w[i];
   const double W = c.total_weight > 0 ? c.total_weight : 1.0;
   using boost::math::digamma;
+  // ln(b + x − 1 + m) by x, refilled per evaluation (x is integral; a table only as long as the
+  // largest x, so small data sets do not pay for it).
+  double x_max = 0;
+  for (double x : c.x) x_max = std::max(x_max, x);
+  std::vector<double> log_bx(static_cast<std::size_t>(std::min(x_max, 100000.0)) + 1);
 
   // Negative total log-likelihood and its gradient in θ = ln(r, α, a, b).
-  auto nll = [&c, &wx, m](const Eigen::VectorXd& th, Eigen::VectorXd* grad) -> double {
+  auto nll = [&c, &wx, &log_bx, m](const Eigen::VectorXd& th, Eigen::VectorXd* grad) -> double {
     const double r = std::exp(th(0)), al = std::exp(th(1)), a = std::exp(th(2)), b = std::exp(th(3));
     if (!(r > 0 && al > 0 && a > 0 && b > 0) || !std::isfinite(r + al + a + b))
       return std::numeric_limits<double>::infinity();
@@ -425,6 +430,8 @@ fit_result<basic_bgnbd<M>> basic_bgnbd<M>::fit(const customer_summary_view& s, c
       }
     }
     const double lal = std::log(al);
+    const double la = std::log(a);
+    for (std::size_t k = (m > 0 ? 0 : 1); k < log_bx.size(); ++k) log_bx[k] = std::log(b + static_cast<double>(k) - 1 + m);
     for (std::size_t i = 0; i < c.x.size(); ++i) {
       const double x = c.x[i], w = c.w[i];
       const double u = std::log(al + c.T[i]);
@@ -435,10 +442,21 @@ fit_result<basic_bgnbd<M>> basic_bgnbd<M>::fit(const customer_summary_view& s, c
       }
       if (m > 0 || x > 0) {
         const double v = std::log(al + c.t_x[i]);
-        const double log_d = std::log(a) - std::log(b + x - 1 + m) + (r + x) * (u - v);
-        ll += w * detail::log1p_exp(log_d);
+        const double lbx = x < static_cast<double>(log_bx.size()) ? log_bx[static_cast<std::size_t>(x)]
+                                                                   : std::log(b + x - 1 + m);
+        const double log_d = la - lbx + (r + x) * (u - v);
+        // ln(1 + D) and q = D/(1 + D) from one exponential.
+        double q;
+        if (log_d > 35) {
+          const double e = std::exp(-log_d);
+          ll += w * (log_d + e);
+          q = 1 / (1 + e);
+        } else {
+          const double e = std::exp(log_d);
+          ll += w * std::log1p(e);
+          q = e / (1 + e);
+        }
         if (grad) {
-          const double q = 1 / (1 + std::exp(-log_d));  // D/(1+D)
           gr += w * q * (u - v);
           gal += w * q * (r + x) * (1 / (al + c.T[i]) - 1 / (al + c.t_x[i]));
           ga += w * q / a;
