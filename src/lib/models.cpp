@@ -122,8 +122,14 @@ xt_pairs distinct_xt(const customer_summary_view& s) {
     return u;
   };
   auto slot_of = [&](std::uint64_t bx, std::uint64_t bt) {
-    std::uint64_t h = (bx * 0x9E3779B97F4A7C15ull) ^ (bt * 0xC2B2AE3D27D4EB4Full);
-    h ^= h >> 31;
+    // MurmurHash3's 64-bit finaliser over both keys: integral x has all-zero low mantissa bits,
+    // so a plain multiply leaves the low (mask) bits to T alone and clusters the probes.
+    std::uint64_t h = bx ^ (bt * 0x9E3779B97F4A7C15ull);
+    h ^= h >> 33;
+    h *= 0xFF51AFD7ED558CCDull;
+    h ^= h >> 33;
+    h *= 0xC4CEB9FE1A85EC53ull;
+    h ^= h >> 33;
     const std::size_t mask = slot.size() - 1;
     std::size_t k = static_cast<std::size_t>(h) & mask;
     while (slot[k] != empty && (bits(p.x[slot[k]]) != bx || bits(p.T[slot[k]]) != bt)) k = (k + 1) & mask;
