@@ -611,3 +611,39 @@ TEST_CASE("tracking: cohort expectations add up over calendar time", "[models][p
   std::vector<double> c2(2), i2(2);
   CHECK_THROWS_AS(bg.tracking(first, bad_times, c2, i2), invalid_argument_error);
 }
+
+#ifdef _OPENMP
+#  include <omp.h>
+TEST_CASE("models: batch scores do not depend on the thread count", "[models][unit]") {
+  // Issue 5: batch scoring may use OpenMP, results must not depend on the thread count. 50,000
+  // customers (above the 20,000 threshold where the batches go parallel); exact equality.
+  simulation_options o;
+  o.customers = 50'000;
+  o.seed = 5;
+  const auto sim = simulate_summary(o);
+  const customer_summary_view v(sim.summary);
+  const bgnbd bg({0.243, 4.414, 0.793, 2.426});
+  const pnbd pn({0.553, 10.578, 0.606, 11.669});
+  auto run_all = [&] {
+    std::vector<std::vector<double>> r(5, std::vector<double>(v.size()));
+    bg.p_alive(v, r[0]);
+    bg.expected_purchases(52, v, r[1]);
+    bg.dert(0.0018, v, r[2]);
+    pn.p_alive(v, r[3]);
+    pn.dert(0.0018, v, r[4]);
+    return r;
+  };
+  const int before = omp_get_max_threads();
+  omp_set_num_threads(1);
+  const auto one = run_all();
+  omp_set_num_threads(4);
+  const auto four = run_all();
+  omp_set_num_threads(before);
+  for (std::size_t k = 0; k < one.size(); ++k) CHECK(one[k] == four[k]);
+  // And the batch equals the scalar member for a few customers.
+  for (std::size_t i = 0; i < 5; ++i) {
+    CHECK(one[1][i] == Approx(bg.expected_purchases(52, v.x[i], v.t_x[i], v.T[i])).epsilon(1e-14));
+    CHECK(one[2][i] == Approx(bg.dert(0.0018, v.x[i], v.t_x[i], v.T[i])).epsilon(1e-14));
+  }
+}
+#endif
