@@ -674,8 +674,16 @@ double pnbd::dert(double delta, double x, double t_x, double T) const {
 
 void pnbd::p_alive(const customer_summary_view& s, std::span<double> out) const {
   check_out("pnbd.p_alive", s.size(), out);
+  // The A₀ piece at T depends on (x, T) only: once per distinct pair.
+  const xt_pairs u = distinct_xt(s);
+  std::vector<detail::log_value<double>> at_T(u.x.size());
+  for_each_customer(u.x.size(), "pnbd.p_alive", [&](std::size_t k) {
+    at_T[k] = detail::pnbd_a0_piece(p_.r, p_.alpha, p_.s, p_.beta, u.x[k], u.T[k]);
+    return true;
+  });
   for_each_customer(s.size(), "pnbd.p_alive", [&](std::size_t i) {
-    const auto v = detail::pnbd_parts(p_.r, p_.alpha, p_.s, p_.beta, s.x[i], s.t_x[i], s.T[i], false);
+    const auto at_t_x = detail::pnbd_a0_piece(p_.r, p_.alpha, p_.s, p_.beta, s.x[i], s.t_x[i]);
+    const auto v = detail::pnbd_parts_from(p_.r, p_.alpha, p_.s, p_.beta, s.x[i], s.T[i], at_t_x, at_T[u.id[i]], false);
     out[i] = v.ok ? std::exp(v.log_p_alive) : 0.0;
     return v.ok;
   });

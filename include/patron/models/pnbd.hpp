@@ -29,30 +29,37 @@ struct pnbd_ll_parts {
   bool ok;
 };
 
-/// `with_likelihood` = false skips the lnΓ terms (log_likelihood is then only the bracket's
-/// log): P(alive) does not need them.
+/// ln[2F1(r+s+x, b₁; r+s+x+1; |α−β|/(base+τ)) / (base+τ)^(r+s+x)], the piece of A₀ at τ = t_x
+/// or τ = T (base, b₁ by the case α ≥ β or α < β). Depends on the customer through (x, τ) only,
+/// so batch scoring computes the τ = T piece once per distinct (x, T). ok = false if the series
+/// left its range or was not positive.
 template <class Real>
-[[nodiscard]] pnbd_ll_parts<Real> pnbd_parts(Real r, Real alpha, Real s, Real beta, Real x,
-                                             Real t_x, Real T, bool with_likelihood = true) {
+[[nodiscard]] log_value<Real> pnbd_a0_piece(Real r, Real alpha, Real s, Real beta, Real x, Real tau) {
+  using std::log;
+  const Real a1 = r + s + x;
+  const bool ab = alpha >= beta;
+  const Real base = ab ? alpha : beta;
+  const Real b1 = ab ? s + 1 : r + x;
+  const Real diff = ab ? alpha - beta : beta - alpha;
+  auto f = log_hyp2f1(a1, b1, a1 + 1, diff / (base + tau));
+  f.ok = f.ok && f.sign > 0;
+  f.log_abs -= a1 * log(base + tau);
+  return f;
+}
+
+/// pnbd_parts from its two A₀ pieces (at t_x and at T). `with_likelihood` = false skips the lnΓ
+/// terms (log_likelihood is then only the bracket's log): P(alive) does not need them.
+template <class Real>
+[[nodiscard]] pnbd_ll_parts<Real> pnbd_parts_from(Real r, Real alpha, Real s, Real beta, Real x, Real T,
+                                                  const log_value<Real>& at_t_x, const log_value<Real>& at_T,
+                                                  bool with_likelihood) {
   using boost::math::lgamma;
-  using std::exp;
   using std::expm1;
   using std::lgamma;
   using std::log;
   const Real a1 = r + s + x;
-  Real base, b1;
-  if (alpha >= beta) {
-    base = alpha;
-    b1 = s + 1;
-  } else {
-    base = beta;
-    b1 = r + x;
-  }
-  const Real diff = alpha >= beta ? alpha - beta : beta - alpha;
-  const auto f1 = log_hyp2f1(a1, b1, a1 + 1, diff / (base + t_x));
-  const auto f2 = log_hyp2f1(a1, b1, a1 + 1, diff / (base + T));
-  const Real l1 = f1.log_abs - a1 * log(base + t_x);
-  const Real l2 = f2.log_abs - a1 * log(base + T);
+  const Real l1 = at_t_x.log_abs;
+  const Real l2 = at_T.log_abs;
   const Real log_first = -(r + x) * log(alpha + T) - s * log(beta + T);
   Real log_bracket = log_first;
   if (l1 > l2) {
@@ -63,7 +70,14 @@ template <class Real>
   }
   const Real ll = with_likelihood ? lgamma(r + x) - lgamma(r) + r * log(alpha) + s * log(beta) + log_bracket
                                   : log_bracket;
-  return {ll, log_first - log_bracket, f1.ok && f2.ok && f1.sign > 0 && f2.sign > 0};
+  return {ll, log_first - log_bracket, at_t_x.ok && at_T.ok};
+}
+
+template <class Real>
+[[nodiscard]] pnbd_ll_parts<Real> pnbd_parts(Real r, Real alpha, Real s, Real beta, Real x,
+                                             Real t_x, Real T, bool with_likelihood = true) {
+  return pnbd_parts_from(r, alpha, s, beta, x, T, pnbd_a0_piece(r, alpha, s, beta, x, t_x),
+                         pnbd_a0_piece(r, alpha, s, beta, x, T), with_likelihood);
 }
 
 /// [1 − (1+y)^(−k)]/k, → ln(1+y) as k → 0, without cancellation.
