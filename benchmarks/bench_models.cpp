@@ -142,7 +142,7 @@ void BM_models_fit_bgnbd_1m(benchmark::State& state) {
 BENCHMARK(BM_models_bgnbd_palive_expected)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_models_pnbd_palive_expected)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_models_pnbd_dert)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_models_clv_bgnbd_gg)->Arg(100'000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_models_clv_bgnbd_gg)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_models_fit_bgnbd_cdnow)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_models_fit_pnbd_cdnow)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_models_fit_bgnbd_1m)->Unit(benchmark::kMillisecond)->Iterations(1);

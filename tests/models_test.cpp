@@ -9,7 +9,9 @@
 #include <boost/multiprecision/cpp_bin_float.hpp>
 #include <catch2/catch.hpp>
 
+#include "patron/data/read.hpp"
 #include "patron/data/simulate.hpp"
+#include "patron/data/summary.hpp"
 #include "patron/data/summary_io.hpp"
 #include "patron/error.hpp"
 #include "patron/models/bgnbd.hpp"
@@ -50,6 +52,55 @@ TEST_CASE("bgnbd: CDNOW fit reproduces Fader, Hardie & Lee (2005)", "[models][re
   CHECK(fit.log_likelihood == Approx(-9582.4).margin(0.05));
   CHECK(fit.n_customers == 2357);
   for (double se : fit.std_errors) CHECK((std::isfinite(se) && se > 0));
+}
+
+TEST_CASE("models: CDNOW fits from CDNOW_sample.txt via summarize reproduce the papers", "[models][reference]") {
+  // The same 2,357 customers summarised by the library from the raw log (weeks, calibration to
+  // 1997-09-30, as tests/cdnow_test.cpp), instead of the published 2-decimal summary table.
+  read_options o;
+  o.customer = column_ref::parse("2");
+  o.date = column_ref::parse("3");
+  o.amount = column_ref::parse("5");
+  const read_result r = read_transactions(patron_test::data_file("CDNOW_sample.txt"), o);
+  summary_options so;
+  so.unit = time_unit::week();
+  so.observation_end = from_ymd(1997, 9, 30);
+  const customer_summary s = summarize(r.log, so);
+  REQUIRE(s.size() == 2357);
+  const customer_summary_view v(s.x, s.t_x, s.T, s.monetary);
+  // t_x and T differ from the rounded table by < 0.005 weeks, which moves the optimum far less
+  // than the published precision: the same tolerances as the tests on the table.
+  const auto bg = bgnbd::fit(v);
+  CHECK(bg.status == fit_status::converged);
+  // Fader, Hardie & Lee (2005): r = 0.243, α = 4.414, a = 0.793, b = 2.426, LL = −9582.4.
+  CHECK(bg.model.params().r == Approx(0.243).margin(0.0005));
+  CHECK(bg.model.params().alpha == Approx(4.414).margin(0.005));
+  CHECK(bg.model.params().a == Approx(0.793).margin(0.0005));
+  CHECK(bg.model.params().b == Approx(2.426).margin(0.002));
+  CHECK(bg.log_likelihood == Approx(-9582.4).margin(0.1));
+  const auto pn = pnbd::fit(v);
+  CHECK(pn.status == fit_status::converged);
+  // Fader & Hardie: r = 0.553, α = 10.578, s = 0.606, β = 11.669, LL = −9595.0.
+  CHECK(pn.model.params().r == Approx(0.553).margin(0.001));
+  CHECK(pn.model.params().alpha == Approx(10.578).margin(0.02));
+  CHECK(pn.model.params().s == Approx(0.606).margin(0.001));
+  CHECK(pn.model.params().beta == Approx(11.669).margin(0.05));
+  CHECK(pn.log_likelihood == Approx(-9595.0).margin(0.1));
+  const auto mbg = mbgnbd::fit(v);
+  // BTYDplus: r ≈ 0.525, α ≈ 6.183, a ≈ 0.891, b ≈ 1.614.
+  CHECK(mbg.model.params().r == Approx(0.525).margin(0.001));
+  CHECK(mbg.model.params().alpha == Approx(6.183).margin(0.01));
+  CHECK(mbg.model.params().a == Approx(0.891).margin(0.001));
+  CHECK(mbg.model.params().b == Approx(1.614).margin(0.003));
+  const auto gg = gamma_gamma::fit(v);
+  // FHL (2005) JMR: p = 6.25, q = 3.74, γ = 15.44, LL = −4055.9 on 946 repeaters (zbar here is
+  // within half a cent of the table's, tests/cdnow_test.cpp).
+  CHECK(gg.model.params().p == Approx(6.25).margin(0.005));
+  CHECK(gg.model.params().q == Approx(3.74).margin(0.005));
+  CHECK(gg.model.params().gamma == Approx(15.44).margin(0.01));
+  CHECK(gg.n_used == 946);
+  CHECK(gg.n_excluded_no_repeat == 2357 - 946);
+  CHECK(gg.log_likelihood == Approx(-4055.9).margin(0.1));
 }
 
 TEST_CASE("mbgnbd: CDNOW fit reproduces BTYDplus", "[models][reference]") {
@@ -183,6 +234,33 @@ TEST_CASE("fit: weights (compressed rows) give the same fit as expanded rows", "
   CHECK(a.model.params().r == Approx(b.model.params().r).epsilon(1e-4));
 }
 
+TEST_CASE("fit: non-convergence is a status, never an exception or NaN", "[models][unit]") {
+  // Contract of fit_result (issue 5): parameters finite, status says what happened.
+  auto finite = [](const auto& fit) {
+    for (double v : fit.model.param_vector()) CHECK(std::isfinite(v));
+    for (double v : fit.std_errors) CHECK(!std::isnan(v));
+    CHECK(std::isfinite(fit.log_likelihood));
+  };
+  fit_options o;
+  o.tolerance = 1e-300;  // unreachable
+  o.max_iterations = 2;
+  const auto bg = bgnbd::fit(cdnow_view(), o);
+  CHECK(bg.status != fit_status::converged);
+  finite(bg);
+  // Nobody ever drops out (every customer bought at the end of the window): the drop-out
+  // parameters run off to their limit, which must be reported as boundary.
+  std::vector<double> x, tx, T;
+  for (int i = 0; i < 300; ++i) {
+    x.push_back(1 + i % 7);
+    T.push_back(20 + i % 19);
+    tx.push_back(T.back());
+  }
+  const auto nodrop = bgnbd::fit(customer_summary_view(x, tx, T));
+  INFO("status " << to_string(nodrop.status));
+  CHECK(nodrop.status == fit_status::boundary);
+  finite(nodrop);
+}
+
 TEST_CASE("fit: penalty shrinks parameters", "[models][unit]") {
   fit_options o;
   o.penalty = 0.1;
@@ -257,6 +335,40 @@ TEST_CASE("models: invariants of P(alive), expected purchases and P(X = n)", "[m
     if (n > 50 && p < 1e-18) break;
   }
   CHECK(sum == Approx(1.0).epsilon(1e-9));
+}
+
+TEST_CASE("pnbd: P(X(t) = n) sums to 1 and has mean E[X(t)]", "[models][property]") {
+  // No published table to compare with: two identities any pmf must meet, against the closed
+  // forms of FH 2005 note eq. 21 (conditional) and the unconditional E[X(t)].
+  const pnbd pn({0.553, 10.578, 0.606, 11.669});
+  struct cust { double x, t_x, T; };
+  for (const cust c : {cust{0, 0, 38}, cust{2, 30.43, 38.86}, cust{26, 30.86, 31}, cust{150, 35, 39}}) {
+    for (double t : {1.0, 20.0, 52.0}) {
+      INFO("x=" << c.x << " t=" << t);
+      double sum = 0, mean = 0;
+      for (int n = 0; n < 20000; ++n) {
+        const double p = pn.prob_purchases(n, t, c.x, c.t_x, c.T);
+        CHECK(p >= 0.0);
+        sum += p;
+        mean += n * p;
+        if (n > c.x + 50 && p < 1e-18) break;
+      }
+      CHECK(sum == Approx(1.0).epsilon(1e-9));
+      CHECK(mean == Approx(pn.expected_purchases(t, c.x, c.t_x, c.T)).epsilon(1e-7));
+    }
+  }
+  double sum = 0, mean = 0;
+  for (int n = 0; n < 4000; ++n) {
+    const double p = pn.prob_purchases_new(n, 39);
+    sum += p;
+    mean += n * p;
+    if (n > 50 && p < 1e-18) break;
+  }
+  CHECK(sum == Approx(1.0).epsilon(1e-9));
+  CHECK(mean == Approx(pn.expected_purchases_new(39)).epsilon(1e-7));
+  // An empty window (t = 0) holds no purchase.
+  CHECK(pn.prob_purchases(0, 0, 3, 10, 38) == Approx(1.0).epsilon(1e-14));
+  CHECK_THROWS_AS(pn.prob_purchases(1.5, 10, 3, 10, 38), invalid_argument_error);
 }
 
 TEST_CASE("models: DERT decreases in the discount rate and agrees with ∫ e^(−δt) dE[X(t)]", "[models][property]") {
@@ -415,6 +527,10 @@ TEST_CASE("cli: patron fit and patron score", "[models][cli]") {
   CHECK(std::count(csv.begin(), csv.end(), '\n') == 2358);
   REQUIRE(run("score --model " + dir + "/cli_bg.json --input " + data, &csv) == 0);
   CHECK(csv.substr(0, csv.find('\n')) == "customer_id,p_alive,expected_purchases,prob_zero");
+  REQUIRE(run("fit --model pnbd --input " + data + " --output " + dir + "/cli_pn.json") == 0);
+  REQUIRE(run("score --model " + dir + "/cli_pn.json --input " + data + " --horizon 52 --discount-rate 0.1", &csv) == 0);
+  CHECK(csv.substr(0, csv.find('\n')) == "customer_id,p_alive,expected_purchases,prob_zero,dert");
+  CHECK(std::count(csv.begin(), csv.end(), '\n') == 2358);
   // Exit codes: 2 bad arguments, 3 bad data.
   CHECK(run("fit --model foo --input " + data) == 2);
   CHECK(run("fit --model bgnbd") == 2);
@@ -468,3 +584,66 @@ TEST_CASE("recovery: Pareto/NBD from 100,000 simulated customers", "[models][rec
   const auto sim = simulate(purchase_model::pareto_nbd, 13);
   check_recovery(pnbd::fit(customer_summary_view(sim.summary)), {0.243, 4.414, 0.61, 11.67});
 }
+
+TEST_CASE("tracking: cohort expectations add up over calendar time", "[models][property]") {
+  const bgnbd bg({0.243, 4.414, 0.793, 2.426});
+  const pnbd pn({0.553, 10.578, 0.606, 11.669});
+  // Three customers acquired in weeks 0, 2.5 and 10; weekly grid to week 78 (the CDNOW horizon).
+  const std::vector<double> first{0.0, 2.5, 10.0};
+  std::vector<double> times;
+  for (int w = 1; w <= 78; ++w) times.push_back(w);
+  std::vector<double> cum(times.size()), inc(times.size());
+  bg.tracking(first, times, cum, inc);
+  double total = 0;
+  for (std::size_t k = 0; k < times.size(); ++k) {
+    total += inc[k];
+    CHECK(inc[k] >= 0);
+    CHECK(total == Approx(cum[k]).epsilon(1e-12));
+  }
+  // By definition: the cohort's expectation is the sum of each customer's E[X(τ − first)].
+  CHECK(cum[77] == Approx(bg.expected_purchases_new(78) + bg.expected_purchases_new(75.5) +
+                          bg.expected_purchases_new(68)).epsilon(1e-12));
+  CHECK(cum[0] == Approx(bg.expected_purchases_new(1)).epsilon(1e-12));  // only the first customer yet
+  pn.tracking(first, times, cum, inc);
+  CHECK(cum[77] == Approx(pn.expected_purchases_new(78) + pn.expected_purchases_new(75.5) +
+                          pn.expected_purchases_new(68)).epsilon(1e-12));
+  std::vector<double> bad_times{5, 3};
+  std::vector<double> c2(2), i2(2);
+  CHECK_THROWS_AS(bg.tracking(first, bad_times, c2, i2), invalid_argument_error);
+}
+
+#ifdef _OPENMP
+#  include <omp.h>
+TEST_CASE("models: batch scores do not depend on the thread count", "[models][unit]") {
+  // Issue 5: batch scoring may use OpenMP, results must not depend on the thread count. 50,000
+  // customers (above the 20,000 threshold where the batches go parallel); exact equality.
+  simulation_options o;
+  o.customers = 50'000;
+  o.seed = 5;
+  const auto sim = simulate_summary(o);
+  const customer_summary_view v(sim.summary);
+  const bgnbd bg({0.243, 4.414, 0.793, 2.426});
+  const pnbd pn({0.553, 10.578, 0.606, 11.669});
+  auto run_all = [&] {
+    std::vector<std::vector<double>> r(5, std::vector<double>(v.size()));
+    bg.p_alive(v, r[0]);
+    bg.expected_purchases(52, v, r[1]);
+    bg.dert(0.0018, v, r[2]);
+    pn.p_alive(v, r[3]);
+    pn.dert(0.0018, v, r[4]);
+    return r;
+  };
+  const int before = omp_get_max_threads();
+  omp_set_num_threads(1);
+  const auto one = run_all();
+  omp_set_num_threads(4);
+  const auto four = run_all();
+  omp_set_num_threads(before);
+  for (std::size_t k = 0; k < one.size(); ++k) CHECK(one[k] == four[k]);
+  // And the batch equals the scalar member for a few customers.
+  for (std::size_t i = 0; i < 5; ++i) {
+    CHECK(one[1][i] == Approx(bg.expected_purchases(52, v.x[i], v.t_x[i], v.T[i])).epsilon(1e-14));
+    CHECK(one[2][i] == Approx(bg.dert(0.0018, v.x[i], v.t_x[i], v.T[i])).epsilon(1e-14));
+  }
+}
+#endif

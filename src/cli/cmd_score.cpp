@@ -54,17 +54,14 @@ void run_score(const score_args& a) {
   const customer_summary_view v(s.x, s.t_x, s.T, s.monetary);
   const std::size_t n = v.size();
   std::vector<double> pa(n), ep(n), pz, dert, es, clv_v;
-  const bool bg = !std::holds_alternative<pnbd>(m);
   std::visit(
       [&](const auto& model) {
         using M = std::decay_t<decltype(model)>;
         if constexpr (!std::is_same_v<M, gamma_gamma>) {
           model.p_alive(v, pa);
           model.expected_purchases(horizon, v, ep);
-          if constexpr (!std::is_same_v<M, pnbd>) {
-            pz.resize(n);
-            model.prob_purchases(0, horizon, v, pz);
-          }
+          pz.resize(n);
+          model.prob_purchases(0, horizon, v, pz);
           if (rate) {
             dert.resize(n);
             model.dert(rate->continuous_per(unit), v, dert);
@@ -82,7 +79,7 @@ void run_score(const score_args& a) {
   }
   output out(a.output);
   auto& os = out.stream();
-  os << "customer_id,p_alive,expected_purchases" << (bg ? ",prob_zero" : "") << (rate ? ",dert" : "")
+  os << "customer_id,p_alive,expected_purchases,prob_zero" << (rate ? ",dert" : "")
      << (spend ? ",expected_spend" : "") << (spend && rate ? ",clv" : "") << '\n';
   for (std::size_t i = 0; i < n; ++i) {
     const std::string& id = s.id[i];
@@ -95,7 +92,7 @@ void run_score(const score_args& a) {
       os << id;
     }
     os << ',' << format_double(pa[i]) << ',' << format_double(ep[i]);
-    if (bg) os << ',' << format_double(pz[i]);
+    os << ',' << format_double(pz[i]);
     if (rate) os << ',' << format_double(dert[i]);
     if (spend) os << ',' << format_double(es[i]);
     if (spend && rate) os << ',' << format_double(clv_v[i]);

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <map>
 #include <numeric>
@@ -99,6 +100,60 @@ void for_each_customer(std::size_t n, const char* where, Body body) {
   if (failed.load()) throw numeric_error(where, "a special-function series left its range for some customer");
 }
 
+// The distinct (x, T) pairs of a batch. BG/NBD's E_new and DERT_new and Pareto/NBD's DERT factor
+// depend on a customer only through (x, T); real summaries have few distinct pairs (T counts
+// whole days, x is a small integer), so batch members compute each pair once and the
+// per-customer work is P(alive) and a product. Same function, same arguments: same values as
+// the scalar members. Open addressing on the bit patterns, linear probing.
+struct xt_pairs {
+  std::vector<std::uint32_t> id;  // customer i → pair
+  std::vector<double> x, T;       // pair → values
+};
+
+xt_pairs distinct_xt(const customer_summary_view& s) {
+  xt_pairs p;
+  const std::size_t n = s.size();
+  p.id.resize(n);
+  constexpr std::uint32_t empty = 0xFFFFFFFFu;
+  std::vector<std::uint32_t> slot(1024, empty);
+  auto bits = [](double v) {
+    std::uint64_t u;
+    std::memcpy(&u, &v, sizeof u);
+    return u;
+  };
+  auto slot_of = [&](std::uint64_t bx, std::uint64_t bt) {
+    // MurmurHash3's 64-bit finaliser over both keys: integral x has all-zero low mantissa bits,
+    // so a plain multiply leaves the low (mask) bits to T alone and clusters the probes.
+    std::uint64_t h = bx ^ (bt * 0x9E3779B97F4A7C15ull);
+    h ^= h >> 33;
+    h *= 0xFF51AFD7ED558CCDull;
+    h ^= h >> 33;
+    h *= 0xC4CEB9FE1A85EC53ull;
+    h ^= h >> 33;
+    const std::size_t mask = slot.size() - 1;
+    std::size_t k = static_cast<std::size_t>(h) & mask;
+    while (slot[k] != empty && (bits(p.x[slot[k]]) != bx || bits(p.T[slot[k]]) != bt)) k = (k + 1) & mask;
+    return k;
+  };
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint64_t bx = bits(s.x[i]), bt = bits(s.T[i]);
+    std::size_t k = slot_of(bx, bt);
+    if (slot[k] == empty) {
+      if (2 * (p.x.size() + 1) > slot.size()) {  // keep the load ≤ 1/2
+        std::vector<std::uint32_t> old(slot.size() * 2, empty);
+        slot.swap(old);
+        for (std::uint32_t j = 0; j < p.x.size(); ++j) slot[slot_of(bits(p.x[j]), bits(p.T[j]))] = j;
+        k = slot_of(bx, bt);
+      }
+      slot[k] = static_cast<std::uint32_t>(p.x.size());
+      p.x.push_back(s.x[i]);
+      p.T.push_back(s.T[i]);
+    }
+    p.id[i] = slot[k];
+  }
+  return p;
+}
+
 // Identical (x, t_x, T) rows merged into weights.
 struct compressed {
   std::vector<double> x, t_x, T, m, w;
@@ -116,15 +171,51 @@ compressed compress(const customer_summary_view& s, bool merge, bool with_moneta
     c.w.resize(n);
     for (std::size_t i = 0; i < n; ++i) c.w[i] = s.w(i);
   } else {
-    std::map<std::tuple<double, double, double, double>, double> rows;
-    for (std::size_t i = 0; i < n; ++i)
-      rows[{s.x[i], s.t_x[i], s.T[i], with_monetary ? s.monetary[i] : 0.0}] += s.w(i);
-    for (const auto& [k, w] : rows) {
-      c.x.push_back(std::get<0>(k));
-      c.t_x.push_back(std::get<1>(k));
-      c.T.push_back(std::get<2>(k));
-      if (with_monetary) c.m.push_back(std::get<3>(k));
-      c.w.push_back(w);
+    // Open addressing on the bit patterns, rows in order of first appearance: linear in n
+    // (an ordered map cost more than the rest of a 1M-customer fit).
+    constexpr std::uint32_t empty = 0xFFFFFFFFu;
+    std::vector<std::uint32_t> slot(1024, empty);
+    auto bits = [](double v) {
+      std::uint64_t u;
+      std::memcpy(&u, &v, sizeof u);
+      return u;
+    };
+    auto money = [&](std::size_t i) { return with_monetary ? s.monetary[i] : 0.0; };
+    auto key_m = [&](std::uint32_t j) { return with_monetary ? c.m[j] : 0.0; };
+    auto slot_of = [&](double x, double tx, double T, double m) {
+      std::uint64_t h = bits(x) * 0x9E3779B97F4A7C15ull;
+      h = (h ^ (h >> 29) ^ bits(tx)) * 0xC2B2AE3D27D4EB4Full;
+      h = (h ^ (h >> 31) ^ bits(T)) * 0x165667B19E3779F9ull;
+      h = (h ^ (h >> 29) ^ bits(m)) * 0x9E3779B97F4A7C15ull;
+      h ^= h >> 32;
+      const std::size_t mask = slot.size() - 1;
+      std::size_t k = static_cast<std::size_t>(h) & mask;
+      while (slot[k] != empty) {
+        const std::uint32_t j = slot[k];
+        if (bits(c.x[j]) == bits(x) && bits(c.t_x[j]) == bits(tx) && bits(c.T[j]) == bits(T) &&
+            bits(key_m(j)) == bits(m))
+          break;
+        k = (k + 1) & mask;
+      }
+      return k;
+    };
+    for (std::size_t i = 0; i < n; ++i) {
+      std::size_t k = slot_of(s.x[i], s.t_x[i], s.T[i], money(i));
+      if (slot[k] == empty) {
+        if (2 * (c.x.size() + 1) > slot.size()) {  // keep the load <= 1/2
+          std::vector<std::uint32_t> bigger(slot.size() * 2, empty);
+          slot.swap(bigger);
+          for (std::uint32_t j = 0; j < c.x.size(); ++j) slot[slot_of(c.x[j], c.t_x[j], c.T[j], key_m(j))] = j;
+          k = slot_of(s.x[i], s.t_x[i], s.T[i], money(i));
+        }
+        slot[k] = static_cast<std::uint32_t>(c.x.size());
+        c.x.push_back(s.x[i]);
+        c.t_x.push_back(s.t_x[i]);
+        c.T.push_back(s.T[i]);
+        if (with_monetary) c.m.push_back(money(i));
+        c.w.push_back(0.0);
+      }
+      c.w[slot[k]] += s.w(i);
     }
   }
   for (double w : c.w) c.total_weight += w;
@@ -155,13 +246,14 @@ Eigen::VectorXd best_start(const detail::objective_fn& f, const std::vector<std:
 
 template <class Model>
 void finish(fit_result<Model>& res, const detail::objective_fn& total_nll, const detail::minimize_result& m,
-            double total_weight) {
+            double total_weight, bool analytic_gradient) {
   res.status = m.status;
   res.iterations = m.iterations;
   res.gradient_norm = m.gradient_norm;
   // value = mean NLL + penalty; report the pure log-likelihood.
   res.log_likelihood = -total_nll(m.theta, nullptr);
-  const Eigen::MatrixXd h = detail::hessian_fd(total_nll, m.theta);
+  const Eigen::MatrixXd h = analytic_gradient ? detail::hessian_from_gradient(total_nll, m.theta)
+                                              : detail::hessian_fd(total_nll, m.theta);
   res.std_errors = detail::std_errors_from_log_hessian(h, m.theta);
   (void)total_weight;
 }
@@ -245,11 +337,16 @@ void basic_bgnbd<M>::expected_purchases(double t, const customer_summary_view& s
   check_out("expected_purchases", s.size(), out);
   check_t("expected_purchases", t);
   const double m = M ? 1.0 : 0.0;
-  for_each_customer(s.size(), "expected_purchases", [&](std::size_t i) {
-    const double x = s.x[i];
-    const auto e = detail::bg_log_expected_new(t, p_.r + x, p_.alpha + s.T[i], p_.a, p_.b + x + m);
-    out[i] = e.ok ? p_alive(x, s.t_x[i], s.T[i]) * std::exp(e.log_abs) : 0.0;
+  const xt_pairs u = distinct_xt(s);
+  std::vector<double> e_new(u.x.size());
+  for_each_customer(u.x.size(), "expected_purchases", [&](std::size_t k) {
+    const auto e = detail::bg_log_expected_new(t, p_.r + u.x[k], p_.alpha + u.T[k], p_.a, p_.b + u.x[k] + m);
+    e_new[k] = e.ok ? std::exp(e.log_abs) : 0.0;
     return e.ok;
+  });
+  for_each_customer(s.size(), "expected_purchases", [&](std::size_t i) {
+    out[i] = p_alive(s.x[i], s.t_x[i], s.T[i]) * e_new[u.id[i]];
+    return true;
   });
 }
 
@@ -264,11 +361,15 @@ void basic_bgnbd<M>::dert(double delta, const customer_summary_view& s, std::spa
   check_out("dert", s.size(), out);
   check_delta("dert", delta);
   const double m = M ? 1.0 : 0.0;
+  const xt_pairs u = distinct_xt(s);
+  std::vector<double> d_new(u.x.size());
+  for_each_customer(u.x.size(), "dert", [&](std::size_t k) {
+    d_new[k] = detail::bg_dert_new(delta, p_.r + u.x[k], p_.alpha + u.T[k], p_.a, p_.b + u.x[k] + m);
+    return std::isfinite(d_new[k]);
+  });
   for_each_customer(s.size(), "dert", [&](std::size_t i) {
-    const double x = s.x[i];
-    out[i] = p_alive(x, s.t_x[i], s.T[i]) *
-             detail::bg_dert_new(delta, p_.r + x, p_.alpha + s.T[i], p_.a, p_.b + x + m);
-    return std::isfinite(out[i]);
+    out[i] = p_alive(s.x[i], s.t_x[i], s.T[i]) * d_new[u.id[i]];
+    return true;
   });
 }
 
@@ -311,9 +412,14 @@ fit_result<basic_bgnbd<M>> basic_bgnbd<M>::fit(const customer_summary_view& s, c
   for (std::size_t i = 0; i < c.x.size(); ++i) wx[c.x[i]] += c.w[i];
   const double W = c.total_weight > 0 ? c.total_weight : 1.0;
   using boost::math::digamma;
+  // ln(b + x − 1 + m) by x, refilled per evaluation (x is integral; a table only as long as the
+  // largest x, so small data sets do not pay for it).
+  double x_max = 0;
+  for (double x : c.x) x_max = std::max(x_max, x);
+  std::vector<double> log_bx(static_cast<std::size_t>(std::min(x_max, 100000.0)) + 1);
 
   // Negative total log-likelihood and its gradient in θ = ln(r, α, a, b).
-  auto nll = [&c, &wx, m](const Eigen::VectorXd& th, Eigen::VectorXd* grad) -> double {
+  auto nll = [&c, &wx, &log_bx, m](const Eigen::VectorXd& th, Eigen::VectorXd* grad) -> double {
     const double r = std::exp(th(0)), al = std::exp(th(1)), a = std::exp(th(2)), b = std::exp(th(3));
     if (!(r > 0 && al > 0 && a > 0 && b > 0) || !std::isfinite(r + al + a + b))
       return std::numeric_limits<double>::infinity();
@@ -330,6 +436,8 @@ fit_result<basic_bgnbd<M>> basic_bgnbd<M>::fit(const customer_summary_view& s, c
       }
     }
     const double lal = std::log(al);
+    const double la = std::log(a);
+    for (std::size_t k = (m > 0 ? 0 : 1); k < log_bx.size(); ++k) log_bx[k] = std::log(b + static_cast<double>(k) - 1 + m);
     for (std::size_t i = 0; i < c.x.size(); ++i) {
       const double x = c.x[i], w = c.w[i];
       const double u = std::log(al + c.T[i]);
@@ -340,10 +448,21 @@ fit_result<basic_bgnbd<M>> basic_bgnbd<M>::fit(const customer_summary_view& s, c
       }
       if (m > 0 || x > 0) {
         const double v = std::log(al + c.t_x[i]);
-        const double log_d = std::log(a) - std::log(b + x - 1 + m) + (r + x) * (u - v);
-        ll += w * detail::log1p_exp(log_d);
+        const double lbx = x < static_cast<double>(log_bx.size()) ? log_bx[static_cast<std::size_t>(x)]
+                                                                   : std::log(b + x - 1 + m);
+        const double log_d = la - lbx + (r + x) * (u - v);
+        // ln(1 + D) and q = D/(1 + D) from one exponential.
+        double q;
+        if (log_d > 35) {
+          const double e = std::exp(-log_d);
+          ll += w * (log_d + e);
+          q = 1 / (1 + e);
+        } else {
+          const double e = std::exp(log_d);
+          ll += w * std::log1p(e);
+          q = e / (1 + e);
+        }
         if (grad) {
-          const double q = 1 / (1 + std::exp(-log_d));  // D/(1+D)
           gr += w * q * (u - v);
           gal += w * q * (r + x) * (1 / (al + c.T[i]) - 1 / (al + c.t_x[i]));
           ga += w * q / a;
@@ -389,7 +508,7 @@ fit_result<basic_bgnbd<M>> basic_bgnbd<M>::fit(const customer_summary_view& s, c
                            std::exp(res.theta(3))}, unit);
   out.n_customers = static_cast<std::size_t>(std::llround(c.total_weight));
   out.n_used = out.n_customers;
-  finish(out, total_obj, res, W);
+  finish(out, total_obj, res, W, true);
   return out;
 }
 
@@ -483,7 +602,7 @@ fit_result<gamma_gamma> gamma_gamma::fit(const customer_summary_view& s, const f
   }
   const auto res = detail::minimize(mean_obj, best_start(mean_obj, starts), options.max_iterations, options.tolerance);
   out.model = gamma_gamma({std::exp(res.theta(0)), std::exp(res.theta(1)), std::exp(res.theta(2))});
-  finish(out, total_obj, res, W);
+  finish(out, total_obj, res, W, true);
   return out;
 }
 
@@ -511,7 +630,7 @@ double pnbd::log_likelihood(const customer_summary_view& s) const {
 
 double pnbd::p_alive(double x, double t_x, double T) const {
   check_customer("pnbd.p_alive", x, t_x, T);
-  const auto v = detail::pnbd_parts(p_.r, p_.alpha, p_.s, p_.beta, x, t_x, T);
+  const auto v = detail::pnbd_parts(p_.r, p_.alpha, p_.s, p_.beta, x, t_x, T, false);
   if (!v.ok) throw numeric_error("pnbd.p_alive", "2F1 series left its range");
   return std::exp(v.log_p_alive);
 }
@@ -526,6 +645,25 @@ double pnbd::expected_purchases_new(double t) const noexcept {
   return p_.r * p_.beta / p_.alpha * detail::one_minus_pow_over_k(p_.s - 1, t / p_.beta);
 }
 
+double pnbd::prob_purchases(double n, double t, double x, double t_x, double T) const {
+  check_t("pnbd.prob_purchases", t);
+  if (!(n >= 0) || n != std::floor(n)) throw invalid_argument_error("pnbd.prob_purchases", "n", num(n), "must be an integer >= 0");
+  const double pa = p_alive(x, t_x, T);
+  const double pn = detail::pnbd_prob_new(n, t, p_.r + x, p_.alpha + T, p_.s, p_.beta + T);
+  return pa * pn + (n == 0 ? 1.0 - pa : 0.0);
+}
+
+double pnbd::prob_purchases_new(double n, double t) const {
+  check_t("pnbd.prob_purchases_new", t);
+  if (!(n >= 0) || n != std::floor(n)) throw invalid_argument_error("pnbd.prob_purchases_new", "n", num(n), "must be an integer >= 0");
+  return detail::pnbd_prob_new(n, t, p_.r, p_.alpha, p_.s, p_.beta);
+}
+
+void pnbd::prob_purchases(double n, double t, const customer_summary_view& s, std::span<double> out) const {
+  check_out("pnbd.prob_purchases", s.size(), out);
+  for (std::size_t i = 0; i < s.size(); ++i) out[i] = prob_purchases(n, t, s.x[i], s.t_x[i], s.T[i]);
+}
+
 double pnbd::dert(double delta, double x, double t_x, double T) const {
   check_delta("pnbd.dert", delta);
   const double z = delta * (p_.beta + T);
@@ -536,8 +674,16 @@ double pnbd::dert(double delta, double x, double t_x, double T) const {
 
 void pnbd::p_alive(const customer_summary_view& s, std::span<double> out) const {
   check_out("pnbd.p_alive", s.size(), out);
+  // The A₀ piece at T depends on (x, T) only: once per distinct pair.
+  const xt_pairs u = distinct_xt(s);
+  std::vector<detail::log_value<double>> at_T(u.x.size());
+  for_each_customer(u.x.size(), "pnbd.p_alive", [&](std::size_t k) {
+    at_T[k] = detail::pnbd_a0_piece(p_.r, p_.alpha, p_.s, p_.beta, u.x[k], u.T[k]);
+    return true;
+  });
   for_each_customer(s.size(), "pnbd.p_alive", [&](std::size_t i) {
-    const auto v = detail::pnbd_parts(p_.r, p_.alpha, p_.s, p_.beta, s.x[i], s.t_x[i], s.T[i]);
+    const auto at_t_x = detail::pnbd_a0_piece(p_.r, p_.alpha, p_.s, p_.beta, s.x[i], s.t_x[i]);
+    const auto v = detail::pnbd_parts_from(p_.r, p_.alpha, p_.s, p_.beta, s.x[i], s.T[i], at_t_x, at_T[u.id[i]], false);
     out[i] = v.ok ? std::exp(v.log_p_alive) : 0.0;
     return v.ok;
   });
@@ -554,12 +700,14 @@ void pnbd::expected_purchases(double t, const customer_summary_view& s, std::spa
 void pnbd::dert(double delta, const customer_summary_view& s, std::span<double> out) const {
   check_delta("pnbd.dert", delta);
   p_alive(s, out);
-  for_each_customer(s.size(), "pnbd.dert", [&](std::size_t i) {
-    const double z = delta * (p_.beta + s.T[i]);
-    const auto h = detail::log_upper_gamma_scaled(1 - p_.s, z);
-    out[i] *= (p_.r + s.x[i]) / (p_.alpha + s.T[i]) * (p_.beta + s.T[i]) * std::exp(h.log_abs);
+  const xt_pairs u = distinct_xt(s);
+  std::vector<double> f(u.x.size());
+  for_each_customer(u.x.size(), "pnbd.dert", [&](std::size_t k) {
+    const auto h = detail::log_upper_gamma_scaled(1 - p_.s, delta * (p_.beta + u.T[k]));
+    f[k] = (p_.r + u.x[k]) / (p_.alpha + u.T[k]) * (p_.beta + u.T[k]) * std::exp(h.log_abs);
     return h.ok;
   });
+  for (std::size_t i = 0; i < s.size(); ++i) out[i] *= f[u.id[i]];
 }
 
 void pnbd::tracking(std::span<const double> first, std::span<const double> times, std::span<double> cumulative,
@@ -616,7 +764,7 @@ fit_result<pnbd> pnbd::fit(const customer_summary_view& s, const fit_options& op
   out.model = pnbd({std::exp(res.theta(0)), std::exp(res.theta(1)), std::exp(res.theta(2)), std::exp(res.theta(3))}, unit);
   out.n_customers = static_cast<std::size_t>(std::llround(c.total_weight));
   out.n_used = out.n_customers;
-  finish(out, total_obj, res, W);
+  finish(out, total_obj, res, W, false);
   return out;
 }
 

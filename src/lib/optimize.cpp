@@ -164,6 +164,23 @@ Eigen::MatrixXd hessian_fd(const objective_fn& f, const Eigen::VectorXd& theta) 
   return h;
 }
 
+Eigen::MatrixXd hessian_from_gradient(const objective_fn& f, const Eigen::VectorXd& theta) {
+  const auto n = theta.size();
+  Eigen::MatrixXd h(n, n);
+  Eigen::VectorXd gp(n), gm(n);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    const double hs = 1e-4 * std::max(1.0, std::abs(theta(i)));
+    Eigen::VectorXd t = theta;
+    t(i) += hs;
+    const double fp = f(t, &gp);
+    t(i) -= 2 * hs;
+    const double fm = f(t, &gm);
+    if (!std::isfinite(fp) || !std::isfinite(fm)) return hessian_fd(f, theta);
+    h.col(i) = (gp - gm) / (2 * hs);
+  }
+  return (h + h.transpose()) / 2;
+}
+
 void gradient_fd(const objective_fn& f, const Eigen::VectorXd& theta, Eigen::VectorXd& grad) {
   grad.resize(theta.size());
   for (Eigen::Index i = 0; i < theta.size(); ++i) {

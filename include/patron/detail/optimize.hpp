@@ -35,6 +35,10 @@ struct minimize_result {
 /// Hessian of f at θ by central differences of f (step 1e-4·max(1, |θᵢ|)).
 [[nodiscard]] Eigen::MatrixXd hessian_fd(const objective_fn& f, const Eigen::VectorXd& theta);
 
+/// Hessian of f at θ by central differences of its analytic gradient (step 1e-4·max(1, |θᵢ|)),
+/// symmetrised: 2n gradient evaluations instead of 2n² + 1 values.
+[[nodiscard]] Eigen::MatrixXd hessian_from_gradient(const objective_fn& f, const Eigen::VectorXd& theta);
+
 /// Gradient by central differences (step 1e-6·max(1, |θᵢ|)), for objectives without one.
 void gradient_fd(const objective_fn& f, const Eigen::VectorXd& theta, Eigen::VectorXd& grad);
 

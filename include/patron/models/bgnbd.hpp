@@ -56,9 +56,11 @@ template <class Real>
                               bool modified) {
   using std::exp;
   using std::log;
+  using std::log1p;
   if (!modified && x == 0) return Real(1);
   const Real m = modified ? Real(1) : Real(0);
-  const Real log_d = log(a) - log(b + x - 1 + m) + (r + x) * (log(alpha + T) - log(alpha + t_x));
+  // ln D with two logarithms: ln(a/(b+x−1+m)) + (r+x)·ln(1 + (T−t_x)/(α+t_x)).
+  const Real log_d = log(a / (b + x - 1 + m)) + (r + x) * log1p((T - t_x) / (alpha + t_x));
   if (log_d > 0) return exp(-log_d) / (1 + exp(-log_d));
   return 1 / (1 + exp(log_d));
 }
