@@ -60,7 +60,7 @@ void require_same(const customer_summary& got, const customer_summary& want) {
 
 }  // namespace
 
-TEST_CASE("accumulator: late rows, same-day merging and advance_to, worked by hand", "[accumulator][unit]") {
+TEST_CASE("accumulator: late rows · same-day merging and advance_to · worked by hand", "[accumulator][unit]") {
   summary_accumulator acc(time_unit::week());
   // Customer a's 2024-01-08 purchase arrives before its 2024-01-01 ones (out of order).
   acc.add("a", day(2024, 1, 8), 20.0);
@@ -110,7 +110,7 @@ TEST_CASE("accumulator: late rows, same-day merging and advance_to, worked by ha
   CHECK(s.observation_end == from_ymd(2024, 1, 29));
 }
 
-TEST_CASE("accumulator: invoices count orders, calibration end splits them", "[accumulator][unit]") {
+TEST_CASE("accumulator: invoices count orders · calibration end splits them", "[accumulator][unit]") {
   summary_accumulator acc(time_unit::day());
   transaction_log batch;
   // a: invoice i1 has two rows on 03-01, i2 one row on 03-05 and one on 03-12 (a late line of
@@ -159,7 +159,7 @@ TEST_CASE("accumulator: an observation end before the last purchase excludes and
   CHECK(s.customers_after_calibration == 0);
 }
 
-TEST_CASE("accumulator: bad amounts, backwards observation ends and empty state are errors",
+TEST_CASE("accumulator: bad amounts · backwards observation ends and empty state are errors",
           "[accumulator][error]") {
   summary_accumulator acc(time_unit::week());
   CHECK_THROWS_MATCHES(acc.summary({}), data_error,
@@ -203,7 +203,7 @@ TEST_CASE("accumulator: bad amounts, backwards observation ends and empty state 
   CHECK_THROWS_WITH(summary_accumulator(time_unit{-1.0}), Catch::Contains("unit_days = -1"));
 }
 
-TEST_CASE("accumulator: batches, single rows and late rows give summarize()'s table",
+TEST_CASE("accumulator: batches · single rows and late rows give summarize()'s table",
           "[accumulator][property]") {
   const auto seed = GENERATE(take(60, random(1u, 1'000'000u)));
   INFO("seed " << seed);

@@ -117,7 +117,7 @@ TEST_CASE("cdnow: master file with its header line", "[reader][reference]") {
   CHECK(day_of(hi) == from_ymd(1998, 6, 30));
 }
 
-TEST_CASE("cdnow: Online Retail (gzip, quoted CSV) with the usual RFM cleaning",
+TEST_CASE("cdnow: Online Retail (gzip · quoted CSV) with the usual RFM cleaning",
           "[reader][reference]") {
   read_options o;
   o.customer = column_ref::parse("CustomerID");

@@ -53,7 +53,7 @@ std::string write_file(const std::string& name, const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("cli: --version, help and unknown commands", "[cli][unit]") {
+TEST_CASE("cli: --version · help and unknown commands", "[cli][unit]") {
   const run_result v = run("--version");
   CHECK(v.status == 0);
   CHECK(v.out.find("patron 1.") != std::string::npos);
@@ -91,7 +91,7 @@ TEST_CASE("cli summarize: calibration end adds the holdout columns", "[cli][unit
                  "a,1,4,9,20,30,2,2024-01-01,2024-01-05,1,30\n");
 }
 
-TEST_CASE("cli summarize: bad data exits 3 and names file, line, field, value", "[cli][error]") {
+TEST_CASE("cli summarize: bad data exits 3 and names file · line · field · value", "[cli][error]") {
   const std::string in = write_file("bad_amount.csv", "customer,date,amount\na,2024-01-01,12,50x\n");
   const std::string in2 = write_file("bad_amount2.csv", "customer,date,amount\na,2024-01-01,10\nb,2024-01-02,abc\n");
   const run_result r = run("summarize --input '" + in2 + "'");

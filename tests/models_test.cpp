@@ -38,7 +38,7 @@ customer_summary_view cdnow_view() {
 }
 }  // namespace
 
-TEST_CASE("bgnbd: CDNOW fit reproduces Fader, Hardie & Lee (2005)", "[models][reference]") {
+TEST_CASE("bgnbd: CDNOW fit reproduces Fader Hardie & Lee (2005)", "[models][reference]") {
   const auto fit = bgnbd::fit(cdnow_view());
   INFO("status " << to_string(fit.status) << " iterations " << fit.iterations);
   CHECK(fit.status == fit_status::converged);
@@ -127,7 +127,7 @@ TEST_CASE("pnbd: CDNOW fit reproduces Fader & Hardie", "[models][reference]") {
   CHECK(fit.log_likelihood == Approx(-9595.0).margin(0.05));
 }
 
-TEST_CASE("gamma_gamma: CDNOW fit reproduces Fader, Hardie & Lee (2005, JMR)", "[models][reference]") {
+TEST_CASE("gamma_gamma: CDNOW fit reproduces Fader Hardie & Lee (2005 JMR)", "[models][reference]") {
   const auto fit = gamma_gamma::fit(cdnow_view());
   CHECK(fit.status == fit_status::converged);
   const auto& p = fit.model.params();
@@ -234,7 +234,7 @@ TEST_CASE("fit: weights (compressed rows) give the same fit as expanded rows", "
   CHECK(a.model.params().r == Approx(b.model.params().r).epsilon(1e-4));
 }
 
-TEST_CASE("fit: non-convergence is a status, never an exception or NaN", "[models][unit]") {
+TEST_CASE("fit: non-convergence is a status · never an exception or NaN", "[models][unit]") {
   // Contract of fit_result (issue 5): parameters finite, status says what happened.
   auto finite = [](const auto& fit) {
     for (double v : fit.model.param_vector()) CHECK(std::isfinite(v));
@@ -278,7 +278,7 @@ TEST_CASE("fit: penalty shrinks parameters", "[models][unit]") {
 // Invariants over random inputs
 // ----------------------------------------------------------------------------------------------
 
-TEST_CASE("models: invariants of P(alive), expected purchases and P(X = n)", "[models][property]") {
+TEST_CASE("models: invariants of P(alive) · expected purchases and P(X = n)", "[models][property]") {
   const double r = GENERATE(take(4, random(0.1, 3.0)));
   const double alpha = GENERATE(take(2, random(0.5, 30.0)));
   const double a = GENERATE(take(2, random(0.2, 3.0)));
@@ -337,7 +337,7 @@ TEST_CASE("models: invariants of P(alive), expected purchases and P(X = n)", "[m
   CHECK(sum == Approx(1.0).epsilon(1e-9));
 }
 
-TEST_CASE("pnbd: P(X(t) = n) sums to 1 and has mean E[X(t)]", "[models][property]") {
+TEST_CASE("pnbd: P(X(t) = n) sums to 1 and has mean E(X(t))", "[models][property]") {
   // No published table to compare with: two identities any pmf must meet, against the closed
   // forms of FH 2005 note eq. 21 (conditional) and the unconditional E[X(t)].
   const pnbd pn({0.553, 10.578, 0.606, 11.669});
@@ -371,7 +371,7 @@ TEST_CASE("pnbd: P(X(t) = n) sums to 1 and has mean E[X(t)]", "[models][property
   CHECK_THROWS_AS(pn.prob_purchases(1.5, 10, 3, 10, 38), invalid_argument_error);
 }
 
-TEST_CASE("models: DERT decreases in the discount rate and agrees with ∫ e^(−δt) dE[X(t)]", "[models][property]") {
+TEST_CASE("models: DERT decreases in the discount rate and agrees with ∫ e^(−δt) dE(X(t))", "[models][property]") {
   const double x = GENERATE(0.0, 2.0, 15.0);
   const bgnbd bg({0.243, 4.414, 0.793, 2.426});
   const mbgnbd mbg({0.525, 6.183, 0.891, 1.614});
@@ -429,7 +429,7 @@ TEST_CASE("models: double path equals the 50-digit path to 1e-9", "[models][refe
   if (x > 0) CHECK(rel(d::gg_log_likelihood(6.25, 3.74, 15.44, x, 22.35), d::gg_log_likelihood<mp>(6.25, 3.74, 15.44, x, 22.35)) < 1e-9);
 }
 
-TEST_CASE("models: bad parameters and inputs throw named errors, never NaN", "[models][error]") {
+TEST_CASE("models: bad parameters and inputs throw named errors · never NaN", "[models][error]") {
   const double nan = std::nan(""), inf = HUGE_VAL;
   for (double bad : {nan, inf, -1.0, 0.0}) {
     CHECK_THROWS_AS(bgnbd({bad, 1, 1, 1}), invalid_argument_error);
@@ -568,19 +568,19 @@ simulated_customers simulate(purchase_model model, std::uint64_t seed) {
 
 // Truth: the simulator's defaults (FHL 2005 CDNOW values: r = 0.243, α = 4.414, a = 0.793, b = 2.426;
 // s = 0.61, β = 11.67; p = 6.25, q = 3.74, γ = 15.44); a correct fit lands within 3 SE.
-TEST_CASE("recovery: BG/NBD and Gamma-Gamma from 100,000 simulated customers", "[models][recovery][slow]") {
+TEST_CASE("recovery: BG/NBD and Gamma-Gamma from 100000 simulated customers", "[models][recovery][slow]") {
   const auto sim = simulate(purchase_model::bg_nbd, 11);
   const customer_summary_view v(sim.summary);
   check_recovery(bgnbd::fit(v), {0.243, 4.414, 0.793, 2.426});
   check_recovery(gamma_gamma::fit(v), {6.25, 3.74, 15.44});
 }
 
-TEST_CASE("recovery: MBG/NBD from 100,000 simulated customers", "[models][recovery][slow]") {
+TEST_CASE("recovery: MBG/NBD from 100000 simulated customers", "[models][recovery][slow]") {
   const auto sim = simulate(purchase_model::mbg_nbd, 12);
   check_recovery(mbgnbd::fit(customer_summary_view(sim.summary)), {0.243, 4.414, 0.793, 2.426});
 }
 
-TEST_CASE("recovery: Pareto/NBD from 100,000 simulated customers", "[models][recovery][slow]") {
+TEST_CASE("recovery: Pareto/NBD from 100000 simulated customers", "[models][recovery][slow]") {
   const auto sim = simulate(purchase_model::pareto_nbd, 13);
   check_recovery(pnbd::fit(customer_summary_view(sim.summary)), {0.243, 4.414, 0.61, 11.67});
 }

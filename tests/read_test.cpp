@@ -98,7 +98,7 @@ TEST_CASE("read: comma file with header binds by common names", "[reader][unit]"
   CHECK(r.report.bindings[2] == "amount <- column 3 (Amount)");
 }
 
-TEST_CASE("read: delimiters ; tab | and runs of blanks are detected", "[reader][unit]") {
+TEST_CASE("read: delimiters semicolon tab pipe and runs of blanks are detected", "[reader][unit]") {
   for (const char* text :
        {"customer;date;amount\nx;20240101;1.5\ny;20240102;2\n",
         "customer\tdate\tamount\nx\t20240101\t1.5\ny\t20240102\t2\n",
@@ -130,7 +130,7 @@ TEST_CASE("read: explicit delimiter wins over detection", "[reader][unit]") {
   CHECK(r.log.customers.name(0) == "a,b");
 }
 
-TEST_CASE("read: RFC 4180 quoting, doubled quotes, quoted newlines, line numbers",
+TEST_CASE("read: RFC 4180 quoting · doubled quotes · quoted newlines · line numbers",
           "[reader][unit]") {
   const std::string text =
       "customer,note,date,amount\n"
@@ -151,7 +151,7 @@ TEST_CASE("read: RFC 4180 quoting, doubled quotes, quoted newlines, line numbers
   CHECK(r.report.outcomes[0].examples == std::vector<std::string>{"sales.csv:6"});
 }
 
-TEST_CASE("read: no header, LF, no final newline, positions given", "[reader][unit]") {
+TEST_CASE("read: no header · LF · no final newline · positions given", "[reader][unit]") {
   const auto r = read("7,19970101,3.25\n8,19970102,4", cols("1", "2", "3"));
   REQUIRE(r.log.size() == 2);
   CHECK(r.log.amount[1] == 4.0);
@@ -282,7 +282,7 @@ TEST_CASE("read: ragged row", "[reader][error]") {
   CHECK(r.report.rows_kept == 2);
 }
 
-TEST_CASE("read: NaN, inf, 1e300 and commas in amounts", "[reader][error]") {
+TEST_CASE("read: NaN · inf · 1e300 and commas in amounts", "[reader][error]") {
   const std::string head = "customer,date,amount\n";
   CHECK_THROWS_MATCHES(
       read(head + "a,2024-01-01,nan\n"), patron::error,
@@ -346,7 +346,7 @@ TEST_CASE("read: a 10 MB line is errc::line_too_long", "[reader][error]") {
                            message_has("sales.csv:2: length = 25: over the 24-byte limit"));
 }
 
-TEST_CASE("read: empty customer is missing_value, counted as missing_customer", "[reader][error]") {
+TEST_CASE("read: empty customer is missing_value · counted as missing_customer", "[reader][error]") {
   const std::string text = "customer,date,amount\n  ,2024-01-01,1\nb,2024-01-02,2\n,2024-01-03,3\n";
   CHECK_THROWS_MATCHES(
       read(text), patron::error,
@@ -391,7 +391,7 @@ TEST_CASE("read: returns policies", "[reader][unit]") {
                        code_is(errc::return_row) && message_has("sales.csv:4:4: amount = \"-2\""));
 }
 
-TEST_CASE("read: quantity × price, items, invoices, numeric ids", "[reader][unit]") {
+TEST_CASE("read: quantity × price · items · invoices · numeric ids", "[reader][unit]") {
   const std::string text =
       "InvoiceNo,StockCode,Quantity,InvoiceDate,UnitPrice,CustomerID\n"
       "536365,85123A,6,12/1/2010 8:26,2.55,17850.0\n"
@@ -512,7 +512,7 @@ TEST_CASE("read: chunk boundaries do not change the result", "[reader][property]
 // --- files, gzip, options
 // -------------------------------------------------------------------------
 
-TEST_CASE("read: files, gzip by magic bytes, missing file", "[reader][unit]") {
+TEST_CASE("read: files · gzip by magic bytes · missing file", "[reader][unit]") {
   const std::string text = "customer,date,amount\na,2024-01-01,1.5\nb,2024-01-02,2.5\n";
   temp_file plain("plain.csv");
   plain.write(text);
@@ -597,7 +597,7 @@ TEST_CASE("read: header names are case-insensitive and trimmed", "[reader][unit]
   CHECK(r.report.bindings[0] == "customer <- column 1 (client no)");
 }
 
-TEST_CASE("read: to_text lists counts, examples and bindings", "[reader][unit]") {
+TEST_CASE("read: to_text lists counts · examples and bindings", "[reader][unit]") {
   read_options o;
   o.lenient = true;
   const auto r = read("customer,date,amount\na,2024-01-01,1\n,2024-01-02,1\n", o, "t.csv");
@@ -636,7 +636,7 @@ TEST_CASE("read: the plain-decimal fast path agrees with fast_float bit for bit"
   CHECK_FALSE(patron::detail::parse_simple_decimal("-", v));
 }
 
-TEST_CASE("read: standard input, plain and gzip'd", "[reader][unit]") {
+TEST_CASE("read: standard input · plain and gzip'd", "[reader][unit]") {
   const std::string text = "customer,date,amount\na,2024-01-01,1.5\nb,2024-01-02,2.5\n";
   temp_file gz("stdin.gz");
   gz.write_gzip(text);
@@ -664,7 +664,7 @@ TEST_CASE("read: amount optional when require_amount is false", "[reader][unit]"
                        code_is(errc::missing_column) && message_has("looked for amount"));
 }
 
-TEST_CASE("read: a column named without a header, and a byte-order mark", "[reader][error]") {
+TEST_CASE("read: a column named without a header · and a byte-order mark", "[reader][error]") {
   read_options o;
   o.header = header_mode::no;
   o.customer = column_ref::parse("customer");
@@ -681,7 +681,7 @@ TEST_CASE("read: a column named without a header, and a byte-order mark", "[read
   CHECK(r.report.bindings[0] == "customer <- column 1 (customer)");
 }
 
-TEST_CASE("read: a quote that never closes is reported, and reading resumes", "[reader][error]") {
+TEST_CASE("read: a quote that never closes is reported · and reading resumes", "[reader][error]") {
   read_options o;
   o.max_line_bytes = 64;
   o.header = header_mode::yes;  // the open quote also swallows the detection sample

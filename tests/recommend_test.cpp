@@ -75,7 +75,7 @@ TEST_CASE("read_baskets: groceries.csv has the README's shape", "[recommend][ref
   CHECK(bs.items.find("cream cheese") == id_table::npos);
 }
 
-TEST_CASE("read_baskets: quotes, CRLF, repeats", "[recommend][unit]") {
+TEST_CASE("read_baskets: quotes · CRLF · repeats", "[recommend][unit]") {
   const auto bs = rc::read_baskets_from_string("a,\"b,c\",a\r\n\"say \"\"hi\"\"\"\nb,c");
   REQUIRE(bs.size() == 3);
   CHECK(bs.basket(0).size() == 2);  // a counted once
@@ -311,7 +311,7 @@ TEST_CASE("patron rules: groceries CSV and exit codes", "[recommend][unit]") {
   CHECK(run_cli("rules --input " + out + " --min-support 2 2>/dev/null") == 2);
   CHECK(run_cli("rules --input /nonexistent/x.csv 2>/dev/null") == 3);
 }
-TEST_CASE("patron recommend: CSV output, JSON metrics, exit codes", "[recommend][unit]") {
+TEST_CASE("patron recommend: CSV output · JSON metrics · exit codes", "[recommend][unit]") {
   const std::string dir = PATRON_TEST_BINARY_DIR;
   const std::string in = dir + "/recommend_small.csv";
   {
@@ -424,7 +424,7 @@ transaction_log small_log() {
 }
 }  // namespace
 
-TEST_CASE("make_interactions: counts, spend, binary, netting", "[recommend][unit]") {
+TEST_CASE("make_interactions: counts · spend · binary · netting", "[recommend][unit]") {
   const auto log = small_log();
   const auto cnt = rc::make_interactions(log, rc::interaction_value::count);
   REQUIRE(cnt.n_customers() == 3);
@@ -449,7 +449,7 @@ TEST_CASE("make_interactions: counts, spend, binary, netting", "[recommend][unit
   CHECK_THROWS_AS(rc::make_interactions(no_items), invalid_argument_error);
 }
 
-TEST_CASE("leave_last_out: last invoice per customer, stated tie-break", "[recommend][unit]") {
+TEST_CASE("leave_last_out: last invoice per customer · stated tie-break", "[recommend][unit]") {
   const auto log = small_log();
   const auto s = rc::leave_last_out(log);
   // a's last invoice is i8 (day 4): row 8. b: i5 and i6 share the latest timestamp; the
@@ -481,7 +481,7 @@ TEST_CASE("random_holdout and time_split", "[recommend][unit]") {
   CHECK(t.test == std::vector<std::size_t>{3, 5, 6, 8});
 }
 
-TEST_CASE("baskets_from_log: invoices, customer-days, returns skipped", "[recommend][unit]") {
+TEST_CASE("baskets_from_log: invoices · customer-days · returns skipped", "[recommend][unit]") {
   const auto log = small_log();
   // Items by first appearance: x = 0, y = 1, z = 2. Invoices in row order: i1 {x, y},
   // i2 {x}, i3 {z}, i4 {y}, i5 {z}, i6 {x}, i7 {x}; i8 holds only a return, so no basket.
@@ -507,7 +507,7 @@ TEST_CASE("baskets_from_log: invoices, customer-days, returns skipped", "[recomm
   CHECK_THROWS_AS(rc::baskets_from_log(no_items), invalid_argument_error);
 }
 
-TEST_CASE("top_n: ties by item index, exclusions, floor", "[recommend][unit]") {
+TEST_CASE("top_n: ties by item index · exclusions · floor", "[recommend][unit]") {
   const std::vector<double> s{0.5, 2.0, 0.5, 3.0, 0.0, 2.0};
   const std::vector<std::uint32_t> excl{3};
   std::vector<std::uint32_t> items(4);
@@ -534,7 +534,7 @@ rc::interactions dense_matrix() {
 }
 }  // namespace
 
-TEST_CASE("item_knn: cosine, jaccard, bm25, tfidf against naive formulas", "[recommend][unit]") {
+TEST_CASE("item_knn: cosine · jaccard · bm25 · tfidf against naive formulas", "[recommend][unit]") {
   const auto m = dense_matrix();
   REQUIRE(m.n_items() == 4);
   REQUIRE(m.nnz() == 12);
@@ -631,7 +631,7 @@ rc::interactions planted() {
 }
 }  // namespace
 
-TEST_CASE("als: loss falls, threads do not matter, planted blocks recovered", "[recommend][property]") {
+TEST_CASE("als: loss falls · threads do not matter · planted blocks recovered", "[recommend][property]") {
   const auto m = planted();
   rc::als_options o;
   o.factors = 4;

@@ -348,7 +348,7 @@ TEST_CASE("segment statistics", "[rfm][unit]") {
   CHECK(st[10].count == 0);
 }
 
-TEST_CASE("metrics from an order log: orders, days, total, mean", "[rfm][unit]") {
+TEST_CASE("metrics from an order log: orders · days · total · mean", "[rfm][unit]") {
   // By hand: a buys 10 on 2006-12-01 and 30 + 5 on 2006-12-20 (two orders that day);
   // b buys 7 on 2006-12-31. As of 2006-12-31: a recency 11, 3 orders, 2 days, total 45,
   // mean 15 per order (22.5 per day); b recency 0, 1, 7.
@@ -462,7 +462,7 @@ TEST_CASE("bad input is refused with a clear error", "[rfm][error]") {
   CHECK_THROWS_AS(parse_binning_method("quintile"), invalid_argument_error);
 }
 
-TEST_CASE("rule tables from files: typo'd, empty and overlapping rules", "[rfm][error]") {
+TEST_CASE("rule tables from files: typo'd · empty and overlapping rules", "[rfm][error]") {
   const std::string header = "name,r_min,r_max,f_min,f_max,m_min,m_max\n";
   // A typo'd range (5–3) names the file, line, column and rule.
   CHECK_THROWS_WITH(segment_table_from_string(header + "Best,5,5,5,5,5,5\nOops,5,3,1,5,1,5\n", "rules.csv"),
@@ -556,7 +556,7 @@ std::size_t count_lines_ending(const std::string& text, const std::string& tail)
 }
 }  // namespace
 
-TEST_CASE("patron rfm: fixed cuts, rule files, mean-split labels", "[rfm][cli]") {
+TEST_CASE("patron rfm: fixed cuts · rule files · mean-split labels", "[rfm][cli]") {
   const std::string dir = PATRON_TEST_BINARY_DIR;
   const std::string out = dir + "/rfm_cli2_out.csv", csv_rules = dir + "/rfm_cli2_rules.csv",
                     json_rules = dir + "/rfm_cli2_rules.json", sum = dir + "/rfm_cli2_sum.json";

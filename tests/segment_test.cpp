@@ -221,7 +221,7 @@ TEST_CASE("Hamerly's bounds give Lloyd's answer with fewer distances", "[segment
   CHECK(h.distance_evaluations < l.distance_evaluations / 2);
 }
 
-TEST_CASE("k = n gives zero inertia, duplicates are fine, too few distinct points is an error",
+TEST_CASE("k = n gives zero inertia · duplicates are fine · too few distinct points is an error",
           "[segment][property]") {
   const row_matrix x = uniform(40, 3, 5);
   kmeans_options o;
@@ -418,7 +418,7 @@ TEST_CASE("sampled silhouette is close to the exact one and says so", "[segment]
 
 // --- features, profiles, models ------------------------------------------------------------------
 
-TEST_CASE("feature transforms: z-score, robust, log1p, inverse", "[segment][unit]") {
+TEST_CASE("feature transforms: z-score · robust · log1p · inverse", "[segment][unit]") {
   row_matrix x(4, 2);
   x << 1, 0, 2, 1, 3, 3, 4, 7;
   const feature_transform z =
@@ -442,7 +442,7 @@ TEST_CASE("feature transforms: z-score, robust, log1p, inverse", "[segment][unit
   CHECK(feature_transform::fit(c, {"c"}, {}, scaling::standard).scale()[0] == 1.0);
 }
 
-TEST_CASE("feature validation names the customer, row and column", "[segment][error]") {
+TEST_CASE("feature validation names the customer · row and column", "[segment][error]") {
   row_matrix x(3, 2);
   x << 1, 2, 3, std::numeric_limits<double>::infinity(), 5, 6;
   const std::vector<std::string> ids{"a", "b", "c"};
@@ -515,7 +515,7 @@ TEST_CASE("segment models round-trip through JSON and predict alike", "[segment]
 // --- the numeric table reader
 // ----------------------------------------------------------------------
 
-TEST_CASE("numeric tables: columns by name, errors with file:line:column", "[segment][unit]") {
+TEST_CASE("numeric tables: columns by name · errors with file:line:column", "[segment][unit]") {
   table_read_options o;
   o.columns = {"monetary", "Recency"};
   const numeric_table t = read_numeric_table_from_string(
@@ -709,7 +709,7 @@ std::string slurp(const std::string& path) {
 
 }  // namespace
 
-TEST_CASE("patron segment: fit, k-range, saved model, exit codes", "[segment][unit]") {
+TEST_CASE("patron segment: fit · k-range · saved model · exit codes", "[segment][unit]") {
   const std::string dir = PATRON_TEST_BINARY_DIR;
   const std::string csv = dir + "/segment_cli_input.csv";
   {

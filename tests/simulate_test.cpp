@@ -65,7 +65,7 @@ simulation_options same_T_cohort(purchase_model model, std::size_t n) {
 
 }  // namespace
 
-TEST_CASE("random: xoshiro256** streams are reproducible and distinct", "[simulate][unit]") {
+TEST_CASE("random: xoshiro256 star-star streams are reproducible and distinct", "[simulate][unit]") {
   detail::xoshiro256ss a(42, 7), b(42, 7), c(42, 8), d(43, 7);
   bool differ_stream = false, differ_seed = false;
   for (int i = 0; i < 16; ++i) {
@@ -103,7 +103,7 @@ TEST_CASE("random: gamma and beta samplers match their means and variances", "[s
   }
 }
 
-TEST_CASE("simulate: same seed gives identical output, another seed another", "[simulate][unit]") {
+TEST_CASE("simulate: same seed gives identical output · another seed another", "[simulate][unit]") {
   simulation_options o;
   o.customers = 300;
   o.seed = 11;
@@ -208,7 +208,7 @@ TEST_CASE("simulate: invariants of the log and the summary", "[simulate][propert
   CHECK_NOTHROW(validate_summary(s, "simulate"));
 }
 
-TEST_CASE("simulate: BG/NBD and MBG/NBD mean repeat purchases match E[X(T)]", "[simulate][reference]") {
+TEST_CASE("simulate: BG/NBD and MBG/NBD mean repeat purchases match E(X(T))", "[simulate][reference]") {
   // E[X(t)] for BG/NBD: Fader, Hardie & Lee (2005), eq. 9:
   //   (a+b−1)/(a−1) · [1 − (α/(α+t))^r · 2F1(r, b; a+b−1; t/(α+t))].
   // MBG/NBD (Batislam et al. 2007): E[X(t) | λ, p] = (1−p)/p · (1 − e^{−λpt}); averaging over

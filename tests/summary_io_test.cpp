@@ -47,7 +47,7 @@ TEST_CASE("summary csv: published CDNOW table reads with its own header names", 
   CHECK(sx == 2457.0);
 }
 
-TEST_CASE("summary csv: bad tables name file, line, field and value", "[summary_io][error]") {
+TEST_CASE("summary csv: bad tables name file · line · field and value", "[summary_io][error]") {
   using Catch::Matchers::Contains;
   CHECK_THROWS_MATCHES(read_summary_csv_from_string("", "e.csv"), data_error,
                        Catch::Matchers::Predicate<data_error>([](auto& e) { return has_code(e, errc::empty_input); }));

@@ -29,7 +29,7 @@ TEST_CASE("discount_rate: units and compounding are explicit", "[value][referenc
   CHECK_THROWS_AS(discount_rate<double>::annual(std::nan("")), invalid_argument_error);
 }
 
-TEST_CASE("npv, Gupta-Lehmann, lifetime: hand-computed examples", "[value][reference]") {
+TEST_CASE("npv · Gupta-Lehmann · lifetime: hand-computed examples", "[value][reference]") {
   const std::vector<double> cf{100, 100, 100};
   const auto r10 = discount_rate<double>::per_period(0.10, time_unit::week());
   // Hand: 100/1.1 + 100/1.21 + 100/1.331 = 248.685199.
