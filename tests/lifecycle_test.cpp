@@ -17,6 +17,7 @@
 #include "patron/error.hpp"
 #include "patron/data/read.hpp"
 #include "patron/lifecycle.hpp"
+#include "patron/models/model_io.hpp"
 #include "test_support.hpp"
 
 using namespace patron;
@@ -640,7 +641,7 @@ TEST_CASE("patron lifecycle / triggers: CSV out, funnel, exit codes", "[lifecycl
     f << "customer,date,amount\na,2024-01-01,10\na,2024-01-11,5\nb,2024-02-10,7\n";
   }
   REQUIRE(run("lifecycle -i " + dir + "/lc_in.csv --every month --from 2024-01-01 --to 2024-02-29 -o " + dir +
-              "/lc_out.csv > " + dir + "/lc_report.txt") == 0);
+              "/lc_out.csv > " + dir + "/lc_report.txt 2> /dev/null") == 0);
   // Month ends 2024-01-31 and 2024-02-29. a at 01-31: growth (recency 20 ≤ 2 × 10); at 02-29:
   // recency 49 > 20 → decline. b: prospect, then development.
   CHECK(slurp(dir + "/lc_out.csv") ==
@@ -673,11 +674,41 @@ TEST_CASE("patron lifecycle / triggers: CSV out, funnel, exit codes", "[lifecycl
   // stage change at 02-29; at most 1 message per 7 days: a's overdue (priority 1) takes 02-29 and
   // suppresses its stage change that day; b's birthday is 10 days after its first purchase.
   REQUIRE(run("triggers -i " + dir + "/lc_in.csv --from 2024-01-01 --to 2024-02-29 --birthdays " + dir +
-              "/lc_bd.csv --max-per-window 1 --window-days 7 -o " + dir + "/lc_trig.csv > /dev/null") == 0);
+              "/lc_bd.csv --max-per-window 1 --window-days 7 -o " + dir + "/lc_trig.csv > /dev/null 2>&1") == 0);
   const std::string trig = slurp(dir + "/lc_trig.csv");
   CHECK(trig.find("b,2024-02-20,birthday,\"birthday 02-20\"") != std::string::npos);
   CHECK(trig.find("a,2024-02-29,overdue_repurchase") != std::string::npos);
   CHECK(trig.find("a,2024-02-29,stage_change") == std::string::npos);
+}
+
+TEST_CASE("patron lifecycle --model: P(alive) from a `patron fit` model file, in the model's unit",
+          "[lifecycle][unit]") {
+  const std::string dir = PATRON_TEST_BINARY_DIR;
+  {
+    std::ofstream f(dir + "/lc_model_in.csv");
+    f << "customer,date,amount\na,2024-01-01,10\na,2024-01-11,5\nb,2024-02-10,7\n";
+  }
+  {
+    std::ofstream f(dir + "/lc_pa.csv");
+    f << "from,event,to,guard,name\nlow,review,high,p_alive >= 0.15,alive\nhigh,review,low,p_alive < 0.15,faded\n";
+  }
+  save_model(dir + "/lc_bgnbd.json", bgnbd(bgnbd_params{1, 1, 1, 1}, time_unit::week()));
+  REQUIRE(run("lifecycle -i " + dir + "/lc_model_in.csv --from 2024-01-01 --to 2024-02-29 --table " + dir +
+              "/lc_pa.csv --model " + dir + "/lc_bgnbd.json -o " + dir + "/lc_model_out.csv > /dev/null 2>&1") == 0);
+  // BG/NBD P(alive) = 1 / (1 + a/(b + x − 1) ((α + T)/(α + t_x))^(r + x)) (Fader, Hardie & Lee
+  // 2005, eq. 13), r = α = a = b = 1, in weeks. a (x = 1, t_x = 10/7): at 01-31, T = 30/7:
+  // ((7 + 30)/(7 + 10))² = 4.737 → 0.174 ≥ 0.15 → high (in days it would be 0.112: the unit
+  // matters); at 02-29, T = 59/7: (66/17)² = 15.07 → 0.062 → low. b: no purchase at 01-31 (NaN:
+  // no row fires), x = 0 at 02-29 → P(alive) 1 → high.
+  CHECK(slurp(dir + "/lc_model_out.csv") ==
+        "customer_id,date,stage,previous_stage,rule\n"
+        "a,2024-01-31,high,low,alive\n"
+        "a,2024-02-29,low,high,faded\n"
+        "b,2024-01-31,low,low,\n"
+        "b,2024-02-29,high,low,alive\n");
+  // The seven-stage table with its P(alive) guards runs with the same file.
+  CHECK(run("lifecycle -i " + dir + "/lc_model_in.csv --model " + dir + "/lc_bgnbd.json > /dev/null 2>&1") == 0);
+  CHECK(run("lifecycle -i " + dir + "/lc_model_in.csv --model " + dir + "/missing.json > /dev/null 2>&1") == 3);
 }
 #endif
 
