@@ -257,7 +257,7 @@ TEST_CASE("replay: every default seven-stage transition on hand-built histories"
   CHECK(mig("prospect", "prospect") == 2);
 }
 
-TEST_CASE("replay: the remaining seven-stage rows (lapsed from growth, maturity, recovery; recovery overdue)",
+TEST_CASE("replay: the remaining seven-stage rows (lapsed from growth, maturity and recovery, recovery overdue)",
           "[lifecycle][reference]") {
   // With the test above this fires every non-stay row of seven_stage_table() on a replay, except
   // the purchase self-rows growth_purchase and mature_purchase (self-transitions are not listed
