@@ -3,6 +3,7 @@
 // triggers. Every expected number is worked out by hand in the comment above it.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
@@ -17,6 +18,7 @@
 #include "patron/error.hpp"
 #include "patron/data/read.hpp"
 #include "patron/lifecycle.hpp"
+#include "patron/models/model_io.hpp"
 #include "test_support.hpp"
 
 using namespace patron;
@@ -253,6 +255,77 @@ TEST_CASE("replay: every default seven-stage transition on hand-built histories"
   CHECK(mig("decline", "termination") == 3);
   CHECK(mig("termination", "maturity") == 1);
   CHECK(mig("prospect", "prospect") == 2);
+}
+
+TEST_CASE("replay: the remaining seven-stage rows (lapsed from growth, maturity and recovery, recovery overdue)",
+          "[lifecycle][reference]") {
+  // With the test above this fires every non-stay row of seven_stage_table() on a replay, except
+  // the purchase self-rows growth_purchase and mature_purchase (self-transitions are not listed
+  // as transitions), checked with fire() at the end.
+  transaction_log log;
+  // f: 2024-01-01, 2024-07-01 → growth, mean IPT 182 days (2 × 182 = 364). 2024-07-31: recency
+  //    30 → growth. 2025-07-05: recency 365 + 4 = 369 > 365 → termination straight from growth
+  //    (the lapsed row comes before the overdue row).
+  log.add("f", day(2024, 1, 1), 1.0);
+  log.add("f", day(2024, 7, 1), 1.0);
+  // g: 2024-01-01, 03-01, 05-01, 07-01 → maturity (x = 3), IPT 182 / 3 = 60.7. 2024-07-31:
+  //    recency 30 ≤ 121.3 → maturity; 2025-07-05: recency 369 > 365 → termination from maturity.
+  for (int m : {1, 3, 5, 7}) log.add("g", day(2024, m, 1), 1.0);
+  // h: 2024-01-01, 01-11 → growth (IPT 10). 2024-07-31: recency 202 > 20 → decline; 2025-07-05:
+  //    recency 541 > 365 → termination; purchase 2025-07-10 → recovery, mean IPT (366 + 190) / 2
+  //    = 278. 2025-08-31: recency 52 → recovery; 2025-12-31: 174 ≤ 556 → recovery; 2026-10-31:
+  //    174 + 304 = 478 > 365 → termination from recovery.
+  log.add("h", day(2024, 1, 1), 1.0);
+  log.add("h", day(2024, 1, 11), 1.0);
+  log.add("h", day(2025, 7, 10), 1.0);
+  // i: every day 2024-01-01..01-10 → maturity (x = 9). 2024-07-31: recency 203 > 2 → decline;
+  //    2025-07-05: recency 366 + 176 = 542 > 365 → termination; purchase 2025-07-06 → recovery,
+  //    mean IPT (366 + 186) / 10 = 55.2. 2025-08-31: recency 56 ≤ 110.4 → recovery; 2025-12-31:
+  //    recency 178 > 110.4 (and ≤ 365) → decline from recovery; 2026-10-31: 482 > 365 → termination.
+  for (int d = 1; d <= 10; ++d) log.add("i", day(2024, 1, d), 1.0);
+  log.add("i", day(2025, 7, 6), 1.0);
+  const std::vector<date> dates{from_ymd(2024, 7, 31), from_ymd(2025, 7, 5), from_ymd(2025, 8, 31),
+                                from_ymd(2025, 12, 31), from_ymd(2026, 10, 31)};
+  const state_machine m(seven_stage_table());
+  const replay_result r = replay(log, dates, m);
+  auto stages = [&](std::uint32_t c) {
+    std::vector<std::string> s;
+    for (std::size_t d = 0; d < dates.size(); ++d) s.push_back(m.state_name(r.stage_at(d, c)));
+    return s;
+  };
+  using v = std::vector<std::string>;
+  CHECK(stages(0) == v{"growth", "termination", "termination", "termination", "termination"});
+  CHECK(stages(1) == v{"maturity", "termination", "termination", "termination", "termination"});
+  CHECK(stages(2) == v{"decline", "termination", "recovery", "recovery", "termination"});
+  CHECK(stages(3) == v{"decline", "termination", "recovery", "decline", "termination"});
+  // The row behind each change, as "<customer> <from>-><to> <rule>".
+  std::vector<std::string> fired;
+  for (const auto& t : r.transitions)
+    fired.push_back(log.customers.name(t.customer) + " " + m.state_name(t.from) + "->" + m.state_name(t.to) + " " +
+                    m.row_name(t.row));
+  auto has = [&](const std::string& s) { return std::find(fired.begin(), fired.end(), s) != fired.end(); };
+  CHECK(has("f growth->termination lapsed"));
+  CHECK(has("g maturity->termination lapsed"));
+  CHECK(has("h recovery->termination lapsed"));
+  CHECK(has("i recovery->decline overdue"));
+  CHECK(has("i termination->recovery won_back"));
+  CHECK(r.unhandled == 0);
+  // The purchase self-rows: a growth customer below maturity stays growth, a mature one mature.
+  feature_row f;
+  f[feature::frequency] = 2;
+  CHECK(m.row_name(m.fire(m.state("growth"), m.event("purchase"), f).row) == "growth_purchase");
+  f[feature::frequency] = 7;
+  CHECK(m.row_name(m.fire(m.state("maturity"), m.event("purchase"), f).row) == "mature_purchase");
+  // The four-stage table's P(alive) guard: an existing customer bought 10 days ago but with
+  // P(alive) 0.05 < churn_p_alive 0.1 is churned.
+  four_stage_options fo;
+  fo.use_p_alive = true;
+  const state_machine four(four_stage_table(fo));
+  f[feature::recency_days] = 10;
+  f[feature::p_alive] = 0.05;
+  CHECK(four.state_name(four.fire(four.state("existing"), four.event("review"), f).to) == "churned");
+  f[feature::p_alive] = 0.5;
+  CHECK(four.state_name(four.fire(four.state("existing"), four.event("review"), f).to) == "existing");
 }
 
 TEST_CASE("replay: the four-stage table", "[lifecycle][reference]") {
@@ -640,7 +713,7 @@ TEST_CASE("patron lifecycle / triggers: CSV out, funnel, exit codes", "[lifecycl
     f << "customer,date,amount\na,2024-01-01,10\na,2024-01-11,5\nb,2024-02-10,7\n";
   }
   REQUIRE(run("lifecycle -i " + dir + "/lc_in.csv --every month --from 2024-01-01 --to 2024-02-29 -o " + dir +
-              "/lc_out.csv > " + dir + "/lc_report.txt") == 0);
+              "/lc_out.csv > " + dir + "/lc_report.txt 2> /dev/null") == 0);
   // Month ends 2024-01-31 and 2024-02-29. a at 01-31: growth (recency 20 ≤ 2 × 10); at 02-29:
   // recency 49 > 20 → decline. b: prospect, then development.
   CHECK(slurp(dir + "/lc_out.csv") ==
@@ -673,11 +746,41 @@ TEST_CASE("patron lifecycle / triggers: CSV out, funnel, exit codes", "[lifecycl
   // stage change at 02-29; at most 1 message per 7 days: a's overdue (priority 1) takes 02-29 and
   // suppresses its stage change that day; b's birthday is 10 days after its first purchase.
   REQUIRE(run("triggers -i " + dir + "/lc_in.csv --from 2024-01-01 --to 2024-02-29 --birthdays " + dir +
-              "/lc_bd.csv --max-per-window 1 --window-days 7 -o " + dir + "/lc_trig.csv > /dev/null") == 0);
+              "/lc_bd.csv --max-per-window 1 --window-days 7 -o " + dir + "/lc_trig.csv > /dev/null 2>&1") == 0);
   const std::string trig = slurp(dir + "/lc_trig.csv");
   CHECK(trig.find("b,2024-02-20,birthday,\"birthday 02-20\"") != std::string::npos);
   CHECK(trig.find("a,2024-02-29,overdue_repurchase") != std::string::npos);
   CHECK(trig.find("a,2024-02-29,stage_change") == std::string::npos);
+}
+
+TEST_CASE("patron lifecycle --model: P(alive) from a `patron fit` model file, in the model's unit",
+          "[lifecycle][unit]") {
+  const std::string dir = PATRON_TEST_BINARY_DIR;
+  {
+    std::ofstream f(dir + "/lc_model_in.csv");
+    f << "customer,date,amount\na,2024-01-01,10\na,2024-01-11,5\nb,2024-02-10,7\n";
+  }
+  {
+    std::ofstream f(dir + "/lc_pa.csv");
+    f << "from,event,to,guard,name\nlow,review,high,p_alive >= 0.15,alive\nhigh,review,low,p_alive < 0.15,faded\n";
+  }
+  save_model(dir + "/lc_bgnbd.json", bgnbd(bgnbd_params{1, 1, 1, 1}, time_unit::week()));
+  REQUIRE(run("lifecycle -i " + dir + "/lc_model_in.csv --from 2024-01-01 --to 2024-02-29 --table " + dir +
+              "/lc_pa.csv --model " + dir + "/lc_bgnbd.json -o " + dir + "/lc_model_out.csv > /dev/null 2>&1") == 0);
+  // BG/NBD P(alive) = 1 / (1 + a/(b + x − 1) ((α + T)/(α + t_x))^(r + x)) (Fader, Hardie & Lee
+  // 2005, eq. 13), r = α = a = b = 1, in weeks. a (x = 1, t_x = 10/7): at 01-31, T = 30/7:
+  // ((7 + 30)/(7 + 10))² = 4.737 → 0.174 ≥ 0.15 → high (in days it would be 0.112: the unit
+  // matters); at 02-29, T = 59/7: (66/17)² = 15.07 → 0.062 → low. b: no purchase at 01-31 (NaN:
+  // no row fires), x = 0 at 02-29 → P(alive) 1 → high.
+  CHECK(slurp(dir + "/lc_model_out.csv") ==
+        "customer_id,date,stage,previous_stage,rule\n"
+        "a,2024-01-31,high,low,alive\n"
+        "a,2024-02-29,low,high,faded\n"
+        "b,2024-01-31,low,low,\n"
+        "b,2024-02-29,high,low,alive\n");
+  // The seven-stage table with its P(alive) guards runs with the same file.
+  CHECK(run("lifecycle -i " + dir + "/lc_model_in.csv --model " + dir + "/lc_bgnbd.json > /dev/null 2>&1") == 0);
+  CHECK(run("lifecycle -i " + dir + "/lc_model_in.csv --model " + dir + "/missing.json > /dev/null 2>&1") == 3);
 }
 #endif
 

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
 // `patron lifecycle`: replay a purchase log through a lifecycle table; stages per date, funnel, matrix.
-#include <iomanip>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -49,9 +48,7 @@ void add_lifecycle_command(CLI::App& app) {
     const lifecycle::state_machine m = lifecycle_cli::make_machine(*o);
     const read_result in = lifecycle_cli::read_input(*o);
     const std::vector<date> dates = lifecycle_cli::evaluation_dates(*o, in.log);
-    lifecycle::replay_inputs extra;
-    if (!o->model.empty()) extra = lifecycle_cli::p_alive_inputs(lifecycle_cli::read_model(o->model), in.log, dates);
-    const lifecycle::replay_result r = lifecycle::replay(in.log, dates, m, extra);
+    const lifecycle::replay_result r = lifecycle::replay(in.log, dates, m, lifecycle_cli::model_inputs(*o, in.log, dates));
 
     // Per (customer, date): the stage, the stage at the previous date (the initial state before
     // the first), and the last row that changed the stage in between ("" when none did).

@@ -2,14 +2,16 @@
 // `patron triggers`: marketing trigger events over a replay, after frequency capping.
 #include <cstdio>
 #include <fstream>
-#include <optional>
 #include <iostream>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "cli.hpp"
 #include "lifecycle_common.hpp"
+#include "patron/error.hpp"
+#include "patron/lifecycle/triggers.hpp"
 
 namespace patron::cli {
 
@@ -107,10 +109,7 @@ void add_triggers_command(CLI::App& app) {
       read_pairs(x->carts, in.log, ti.cart_customer, ti.cart_time, parse_timestamp);
     lifecycle::replay_result r;
     if (!x->no_stage) {
-      lifecycle::replay_inputs extra;
-      if (!o->model.empty())
-        extra = lifecycle_cli::p_alive_inputs(lifecycle_cli::read_model(o->model), in.log, dates);
-      r = lifecycle::replay(in.log, dates, m, extra);
+      r = lifecycle::replay(in.log, dates, m, lifecycle_cli::model_inputs(*o, in.log, dates));
       ti.replay = &r;
       ti.machine = &m;
     }

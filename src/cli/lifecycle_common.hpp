@@ -1,30 +1,26 @@
 // SPDX-License-Identifier: MIT
 // Options shared by `patron lifecycle` and `patron triggers`: input, table, evaluation dates, model.
+// Kept light on purpose (no JSON, no Eigen, no model headers): those live in lifecycle_common.cpp,
+// compiled once instead of in both commands.
 #ifndef PATRON_CLI_LIFECYCLE_COMMON_HPP
 #define PATRON_CLI_LIFECYCLE_COMMON_HPP
 
-#include <cmath>
-#include <fstream>
-#include <iostream>
-#include <limits>
-#include <sstream>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "cli.hpp"
+#include "patron/data/date.hpp"
 #include "patron/data/read.hpp"
 #include "patron/error.hpp"
 #include "patron/lifecycle.hpp"
+#include "patron/lifecycle/replay.hpp"
+#include "patron/lifecycle/state_machine.hpp"
 #include "reader_options.hpp"
 
 namespace patron::cli::lifecycle_cli {
 
 struct options {
-  std::string input;
-  std::string customer, date_col, amount, delimiter;
-  bool lenient = false;
+  reader_cli reader;  ///< the shared reader options (summarize's set, CRM presets included)
   std::string table = "seven";
   std::string at, every, from, to;
   std::string model;
@@ -86,114 +82,24 @@ inline read_result read_input(const options& o) {
   if (o.lenient && res.report.rows_kept != res.report.rows_read) std::cerr << res.report.to_text();
   return res;
 }
+/// Adds the reader options and --table, --at, --every, --from, --to, --model to `cmd`.
+void add_common_options(CLI::App* cmd, options& o);
+
+/// Reads the purchase log; the reader's report (rows read, kept, skipped) goes to stderr.
+[[nodiscard]] read_result read_input(const options& o);
 
 /// The evaluation dates: --at, or --every with --from/--to (defaults: the log's first and last day).
-inline std::vector<date> evaluation_dates(const options& o, const transaction_log& log) {
-  if (!o.at.empty()) {
-    if (!o.every.empty()) throw invalid_argument_error("lifecycle", "--at", o.at, "give --at or --every, not both");
-    return {parse_date_or_throw(o.at, "--at")};
-  }
-  date lo{std::numeric_limits<std::int32_t>::max()}, hi{std::numeric_limits<std::int32_t>::min()};
-  for (timestamp t : log.time) {
-    lo = std::min(lo, day_of(t));
-    hi = std::max(hi, day_of(t));
-  }
-  const date from = o.from.empty() ? lo : parse_date_or_throw(o.from, "--from");
-  const date to = o.to.empty() ? hi : parse_date_or_throw(o.to, "--to");
-  if (to < from) throw invalid_argument_error("lifecycle", "--to", o.to, "before --from");
-  const std::string every = o.every.empty() ? "month" : o.every;
-  if (every == "month") return lifecycle::month_ends(from, to);
-  char* end = nullptr;
-  const long step = std::strtol(every.c_str(), &end, 10);
-  if (end == every.c_str() || *end != '\0' || step <= 0 || step > 36600)
-    throw invalid_argument_error("lifecycle", "--every", every, "month or a positive number of days");
-  std::vector<date> out;
-  for (date d = from; d <= to; d = d + static_cast<std::int32_t>(step)) out.push_back(d);
-  return out;
-}
+[[nodiscard]] std::vector<date> evaluation_dates(const options& o, const transaction_log& log);
 
-/// BG/NBD parameters from a model file (provisional layout until the CLV models' own files land).
-struct bgnbd_params {
-  double r, alpha, a, b, unit_days;
-};
+/// The replay's model columns for --model (empty without it): P(alive) and expected purchases in
+/// the next year, per (date, customer), from a BG/NBD, MBG/NBD or Pareto/NBD file written by
+/// `patron fit`; NaN before a customer's first purchase.
+[[nodiscard]] lifecycle::replay_inputs model_inputs(const options& o, const transaction_log& log,
+                                                    const std::vector<date>& dates);
 
-inline bgnbd_params read_model(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw data_error(errc::io_error, path, 0, 0, "", "", "cannot open");
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(in);
-    const nlohmann::json& p = j.contains("params") ? j.at("params") : j;
-    if (j.contains("model") && j.at("model").get<std::string>() != "bgnbd")
-      throw data_error(errc::bad_model, path, 0, 0, "model", j.at("model").get<std::string>(),
-                       "only bgnbd models give P(alive) here");
-    bgnbd_params b{p.at("r").get<double>(), p.at("alpha").get<double>(), p.at("a").get<double>(),
-                   p.at("b").get<double>(), j.value("unit_days", 7.0)};
-    for (double v : {b.r, b.alpha, b.a, b.b, b.unit_days})
-      if (!(v > 0) || !std::isfinite(v))
-        throw data_error(errc::bad_model, path, 0, 0, "params", std::to_string(v), "must be finite and > 0");
-    return b;
-  } catch (const nlohmann::json::exception& e) {
-    throw data_error(errc::bad_model, path, 0, 0, "", "", e.what());
-  }
-}
-
-/// BG/NBD P(alive | x, t_x, T) (Fader, Hardie & Lee 2005, Marketing Science 24(2), eq. 8 without
-/// the δ term for x = 0): 1 / (1 + [x > 0] a/(b + x − 1) ((α + T)/(α + t_x))^(r + x)).
-inline double bgnbd_p_alive(const bgnbd_params& m, double x, double t_x, double T) {
-  if (x <= 0) return 1.0;
-  return 1.0 / (1.0 + m.a / (m.b + x - 1.0) * std::pow((m.alpha + T) / (m.alpha + t_x), m.r + x));
-}
-
-/// P(alive) per (date, customer) for a replay: NaN before a customer's first purchase.
-inline lifecycle::replay_inputs p_alive_inputs(const bgnbd_params& m, const transaction_log& log,
-                                               const std::vector<date>& dates) {
-  const lifecycle::purchase_history h = lifecycle::purchase_days(log);
-  const std::size_t nc = log.customers.size();
-  lifecycle::replay_inputs in;
-  in.columns.push_back({lifecycle::feature::p_alive,
-                        std::vector<double>(nc * dates.size(), std::numeric_limits<double>::quiet_NaN())});
-  std::vector<double>& v = in.columns[0].values;
-  for (std::size_t c = 0; c < nc; ++c) {
-    std::size_t k = h.offsets[c];
-    for (std::size_t d = 0; d < dates.size(); ++d) {
-      while (k < h.offsets[c + 1] && h.day[k] <= dates[d]) ++k;
-      if (k == h.offsets[c]) continue;
-      const date first = h.day[h.offsets[c]], last = h.day[k - 1];
-      const double x = static_cast<double>(k - h.offsets[c] - 1);
-      v[d * nc + c] = bgnbd_p_alive(m, x, (last - first) / m.unit_days, (dates[d] - first) / m.unit_days);
-    }
-  }
-  return in;
-}
-
-/// The state machine for --table, with P(alive) guards when a model is given.
-inline lifecycle::state_machine make_machine(const options& o) {
-  const bool p_alive = !o.model.empty();
-  if (o.table == "seven") {
-    lifecycle::seven_stage_options so;
-    so.use_p_alive = p_alive;
-    return lifecycle::state_machine(lifecycle::seven_stage_table(so));
-  }
-  if (o.table == "four") {
-    lifecycle::four_stage_options fo;
-    fo.use_p_alive = p_alive;
-    return lifecycle::state_machine(lifecycle::four_stage_table(fo));
-  }
-  lifecycle::transition_table t = lifecycle::load_table(o.table);
-  lifecycle::feature_set have;
-  for (auto f : {lifecycle::feature::recency_days, lifecycle::feature::frequency, lifecycle::feature::monetary,
-                 lifecycle::feature::total_spend, lifecycle::feature::tenure_days,
-                 lifecycle::feature::mean_interpurchase_days})
-    have.add(f);
-  if (p_alive) have.add(lifecycle::feature::p_alive);
-  // An inconsistent table file is bad input data (exit 3), like a file that does not parse.
-  for (const auto& issue : lifecycle::validate(t, have)) {
-    if (issue.is_error) throw data_error(errc::bad_rule, o.table, 0, 0, "", "", issue.message);
-    std::cerr << o.table << ": warning: " << issue.message << '\n';
-  }
-  return lifecycle::state_machine(std::move(t), have);
-}
+/// The state machine for --table (seven, four or a .json/.csv file), with the P(alive) guards of
+/// the built-in tables when --model is given. A file failing validation is a data_error (exit 3).
+[[nodiscard]] lifecycle::state_machine make_machine(const options& o);
 
 }  // namespace patron::cli::lifecycle_cli
 
