@@ -79,7 +79,7 @@ TEST_CASE("state_machine: NaN features fail every comparison", "[lifecycle][unit
   CHECK(m.fire(m.state("a"), m.event("go"), f).row == 1);
 }
 
-TEST_CASE("validate: unknown states, events, features, ambiguous and dead rows are reported",
+TEST_CASE("validate: unknown states · events · features · ambiguous and dead rows are reported",
           "[lifecycle][error]") {
   transition_table t = tiny_table();
   t.rows.push_back({"a", "go", {}, "zzz", ""});                    // row 3: unknown to-state; unguarded like row 1
@@ -112,7 +112,7 @@ TEST_CASE("validate: unknown states, events, features, ambiguous and dead rows a
                                                 "no such state"));
 }
 
-TEST_CASE("validate: unreachable states are a warning, a bad initial state an error", "[lifecycle][error]") {
+TEST_CASE("validate: unreachable states are a warning · a bad initial state an error", "[lifecycle][error]") {
   transition_table t = tiny_table();
   t.states.push_back("island");
   const auto issues = validate(t);
@@ -257,7 +257,7 @@ TEST_CASE("replay: every default seven-stage transition on hand-built histories"
   CHECK(mig("prospect", "prospect") == 2);
 }
 
-TEST_CASE("replay: the remaining seven-stage rows (lapsed from growth, maturity and recovery, recovery overdue)",
+TEST_CASE("replay: the remaining seven-stage rows (lapsed from growth · maturity and recovery · recovery overdue)",
           "[lifecycle][reference]") {
   // With the test above this fires every non-stay row of seven_stage_table() on a replay, except
   // the purchase self-rows growth_purchase and mature_purchase (self-transitions are not listed
@@ -374,7 +374,7 @@ TEST_CASE("replay: input columns and their validation", "[lifecycle][error]") {
   CHECK_THROWS_AS(replay(log, backwards, m, in), invalid_argument_error);
 }
 
-TEST_CASE("month_ends: last days of each month, leap February included", "[lifecycle][unit]") {
+TEST_CASE("month_ends: last days of each month · leap February included", "[lifecycle][unit]") {
   const auto d = month_ends(from_ymd(1997, 12, 15), from_ymd(1998, 2, 3));
   REQUIRE(d.size() == 3);
   CHECK(d[0] == from_ymd(1997, 12, 31));
@@ -435,7 +435,7 @@ TEST_CASE("expected_time_to_absorption: matches the churn-rate lifetime", "[life
   CHECK_THROWS_AS(churn_lifetime(0.0), invalid_argument_error);
 }
 
-TEST_CASE("markov: identity, absorbing and singular edge cases", "[lifecycle][error]") {
+TEST_CASE("markov: identity · absorbing and singular edge cases", "[lifecycle][error]") {
   // P = I: every state keeps its reward forever: V = R / (1 − 1/1.1) = 11 R.
   const Eigen::MatrixXd I = Eigen::MatrixXd::Identity(2, 2);
   Eigen::VectorXd R(2);
@@ -460,7 +460,7 @@ TEST_CASE("markov: identity, absorbing and singular edge cases", "[lifecycle][er
   CHECK_THROWS_AS(markov_value(bad, R, 0.1), invalid_argument_error);
 }
 
-TEST_CASE("estimate_transition_matrix: row frequencies, empty rows absorbing", "[lifecycle][unit]") {
+TEST_CASE("estimate_transition_matrix: row frequencies · empty rows absorbing", "[lifecycle][unit]") {
   // Counts [[3, 1], [0, 0]]: row 0 → [0.75, 0.25]; row 1 never observed → absorbing.
   const std::vector<std::uint64_t> counts{3, 1, 0, 0};
   const auto e = estimate_transition_matrix(counts, 2);
@@ -474,7 +474,7 @@ TEST_CASE("estimate_transition_matrix: row frequencies, empty rows absorbing", "
 
 // ---- tables as files ----------------------------------------------------------------------------
 
-TEST_CASE("parse_guard: text conditions, scales and errors", "[lifecycle][unit]") {
+TEST_CASE("parse_guard: text conditions · scales and errors", "[lifecycle][unit]") {
   const guard g = parse_guard("recency_days > 2*mean_interpurchase_days | p_alive < 0.5");
   CHECK(g.mode == combine::any);
   REQUIRE(g.conditions.size() == 2);
@@ -533,7 +533,7 @@ TEST_CASE("table_from_json / table_from_csv: a custom lifecycle as data", "[life
   CHECK(c.rows[1].when.conditions[0].threshold == 365.0);
 }
 
-TEST_CASE("table_from_json / table_from_csv: errors name the file, line and field", "[lifecycle][error]") {
+TEST_CASE("table_from_json / table_from_csv: errors name the file · line and field", "[lifecycle][error]") {
   CHECK_THROWS_MATCHES(table_from_csv("from,event,to,guard\na,go,b\n", "r.csv"), data_error,
                        Catch::Matchers::Message("[patron.bad_rule] r.csv:2: fields = \"3\": expected 4 or 5: "
                                                 "from,event,to,guard[,name]"));
@@ -610,7 +610,7 @@ TEST_CASE("evaluate_triggers: every trigger on hand-built histories", "[lifecycl
   CHECK_THROWS_AS(evaluate_triggers(log, dates, bad), invalid_argument_error);
 }
 
-TEST_CASE("apply_capping: priority order, window cap and minimum gap", "[lifecycle][reference]") {
+TEST_CASE("apply_capping: priority order · window cap and minimum gap", "[lifecycle][reference]") {
   const date d0 = from_ymd(2024, 3, 1);
   // One customer: overdue day 0 (priority 1), birthday day 1 (4), stage change day 2 (2),
   // habit day 10 (3); another customer's cart on day 0 is independent.
@@ -653,7 +653,7 @@ TEST_CASE("apply_capping: priority order, window cap and minimum gap", "[lifecyc
 
 // ---- CDNOW and the command line -----------------------------------------------------------------
 
-TEST_CASE("replay: CDNOW_master monthly funnel, 1997-01 to 1998-06", "[lifecycle][reference][slow]") {
+TEST_CASE("replay: CDNOW_master monthly funnel · 1997-01 to 1998-06", "[lifecycle][reference][slow]") {
   const read_result in = read_transactions(patron_test::data_file("CDNOW_master.txt"), {});
   const auto dates = month_ends(from_ymd(1997, 1, 1), from_ymd(1998, 6, 30));
   REQUIRE(dates.size() == 18);
@@ -705,7 +705,7 @@ std::string slurp(const std::string& path) {
 }
 }  // namespace
 
-TEST_CASE("patron lifecycle / triggers: CSV out, funnel, exit codes", "[lifecycle][unit]") {
+TEST_CASE("patron lifecycle / triggers: CSV out · funnel · exit codes", "[lifecycle][unit]") {
   const std::string dir = PATRON_TEST_BINARY_DIR;
   {
     std::ofstream f(dir + "/lc_in.csv");
@@ -753,7 +753,7 @@ TEST_CASE("patron lifecycle / triggers: CSV out, funnel, exit codes", "[lifecycl
   CHECK(trig.find("a,2024-02-29,stage_change") == std::string::npos);
 }
 
-TEST_CASE("patron lifecycle --model: P(alive) from a `patron fit` model file, in the model's unit",
+TEST_CASE("patron lifecycle --model: P(alive) from a `patron fit` model file · in the model's unit",
           "[lifecycle][unit]") {
   const std::string dir = PATRON_TEST_BINARY_DIR;
   {
@@ -827,7 +827,7 @@ TEST_CASE("classify over a batch agrees with fire() customer by customer", "[lif
   }
 }
 
-TEST_CASE("replay and triggers: empty log, no dates, one customer", "[lifecycle][unit]") {
+TEST_CASE("replay and triggers: empty log · no dates · one customer", "[lifecycle][unit]") {
   const state_machine m(seven_stage_table());
   const transaction_log empty;
   const std::vector<date> dates{from_ymd(2024, 1, 31)};
