@@ -15,6 +15,7 @@
 #include <fast_float/fast_float.h>
 #include <nlohmann/json.hpp>
 
+#include "csv_record.hpp"
 #include "patron/error.hpp"
 
 namespace patron::inline v1::rfm {
@@ -34,33 +35,7 @@ std::string read_file(const std::string& path) {
 // One CSV record (RFC 4180 quotes, no embedded newlines); a trailing CR is dropped.
 std::vector<std::string> split_record(std::string_view line) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-  std::vector<std::string> fields;
-  std::string cur;
-  bool quoted = false;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"') {
-        if (i + 1 < line.size() && line[i + 1] == '"') {
-          cur += '"';
-          ++i;
-        } else {
-          quoted = false;
-        }
-      } else {
-        cur += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      fields.push_back(std::move(cur));
-      cur.clear();
-    } else {
-      cur += c;
-    }
-  }
-  fields.push_back(std::move(cur));
-  return fields;
+  return detail::split_csv_record(line);
 }
 
 std::string trim(std::string_view s) {

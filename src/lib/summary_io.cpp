@@ -16,6 +16,7 @@
 
 #include <fast_float/fast_float.h>
 
+#include "csv_record.hpp"
 #include "patron/error.hpp"
 
 namespace patron::inline v1 {
@@ -42,32 +43,7 @@ void put_id(std::ostream& out, const std::string& id) {
 
 // Splits one CSV record (RFC 4180 quotes; no embedded newlines in summary files).
 std::vector<std::string> split_record(std::string_view line) {
-  std::vector<std::string> fields;
-  std::string cur;
-  bool quoted = false;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"') {
-        if (i + 1 < line.size() && line[i + 1] == '"') {
-          cur += '"';
-          ++i;
-        } else {
-          quoted = false;
-        }
-      } else {
-        cur += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      fields.push_back(std::move(cur));
-      cur.clear();
-    } else {
-      cur += c;
-    }
-  }
-  fields.push_back(std::move(cur));
+  std::vector<std::string> fields = detail::split_csv_record(line);
   for (auto& f : fields) {  // trim spaces around unquoted values
     const auto b = f.find_first_not_of(" \t");
     const auto e = f.find_last_not_of(" \t");
