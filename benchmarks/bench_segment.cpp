@@ -15,7 +15,11 @@
 // patron on the same machine at load ≈ 11, 2026-11-23 12:10 UTC (CPU time, wall is meaningless
 // with 2 shared cores): BM_lloyd_iteration/1 median 9.8 ns/point (5 repetitions) → 3.0× the
 // loaded sklearn figure; one fit each: BM_fit_lloyd/1 1.04 s (64 iterations), BM_fit_hamerly/1
-// 1.84 s (64 iterations), BM_fit_minibatch/1 0.64 s. The all-core rows (/2) need a quiet machine.
+// 1.84 s (64 iterations), BM_fit_minibatch/1 0.64 s.
+// Quiet machine (load ≈ 0.4), 2026-11-23 13:00 UTC, medians of 5 (wall): BM_lloyd_iteration/1
+// 9.21–9.36 ns/point (2.8× sklearn's 26.2: the 3× goal is not met), /2 4.44 ns/point;
+// BM_fit_lloyd 935 ms (1 thread) / 684 ms (2), BM_fit_hamerly 1582 / 958 ms, BM_fit_minibatch
+// 475 / 437 ms.
 //
 // Run: bench_segment --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 // ns_per_point is time per point per Lloyd iteration (wall clock).
