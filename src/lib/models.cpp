@@ -48,6 +48,22 @@ void fit_options::validate() const {
 
 namespace {
 
+// The objective L-BFGS minimises: mean negative log-likelihood over the total weight W plus the
+// L2 penalty pen · Σ exp(θₖ)² on the natural parameters (θ = log-parameters), with its gradient
+// when `nll` gives one (dθ of pen · p² is 2 · pen · p²).
+detail::objective_fn penalized_mean(const detail::objective_fn& nll, double W, double pen) {
+  return [&nll, W, pen](const Eigen::VectorXd& th, Eigen::VectorXd* grad) {
+    double v = nll(th, grad) / W;
+    if (grad) *grad /= W;
+    for (Eigen::Index k = 0; k < th.size(); ++k) {
+      const double p = std::exp(th(k));
+      v += pen * p * p;
+      if (grad) (*grad)(k) += 2 * pen * p * p;
+    }
+    return v;
+  };
+}
+
 std::string num(double v) {
   char buf[40];
   std::snprintf(buf, sizeof buf, "%.17g", v);
@@ -476,17 +492,8 @@ fit_result<basic_bgnbd<M>> basic_bgnbd<M>::fit(const customer_summary_view& s, c
     }
     return std::isfinite(ll) ? -ll : std::numeric_limits<double>::infinity();
   };
-  const double pen = options.penalty;
-  detail::objective_fn mean_obj = [&](const Eigen::VectorXd& th, Eigen::VectorXd* grad) {
-    double v = nll(th, grad) / W;
-    if (grad) *grad /= W;
-    for (Eigen::Index k = 0; k < 4; ++k) {
-      const double p = std::exp(th(k));
-      v += pen * p * p;
-      if (grad) (*grad)(k) += 2 * pen * p * p;
-    }
-    return v;
-  };
+  const detail::objective_fn nll_fn = nll;
+  const detail::objective_fn mean_obj = penalized_mean(nll_fn, W, options.penalty);
   detail::objective_fn total_obj = [&](const Eigen::VectorXd& th, Eigen::VectorXd* grad) { return nll(th, grad); };
   std::vector<std::vector<double>> starts;
   if (!options.start.empty()) {
@@ -580,17 +587,8 @@ fit_result<gamma_gamma> gamma_gamma::fit(const customer_summary_view& s, const f
     }
     return std::isfinite(ll) ? -ll : std::numeric_limits<double>::infinity();
   };
-  const double pen = options.penalty;
-  detail::objective_fn mean_obj = [&](const Eigen::VectorXd& th, Eigen::VectorXd* grad) {
-    double v = nll(th, grad) / W;
-    if (grad) *grad /= W;
-    for (Eigen::Index k = 0; k < 3; ++k) {
-      const double p = std::exp(th(k));
-      v += pen * p * p;
-      if (grad) (*grad)(k) += 2 * pen * p * p;
-    }
-    return v;
-  };
+  const detail::objective_fn nll_fn = nll;
+  const detail::objective_fn mean_obj = penalized_mean(nll_fn, W, options.penalty);
   detail::objective_fn total_obj = [&](const Eigen::VectorXd& th, Eigen::VectorXd* grad) { return nll(th, grad); };
   std::vector<std::vector<double>> starts;
   if (!options.start.empty()) {
