@@ -114,3 +114,29 @@ TEST_CASE("cli summarize: bad options exit 2", "[cli][error]") {
   CHECK(r.err.find("calibration_end") != std::string::npos);
   CHECK(run("summarize --input /nonexistent/file.csv").status == 3);
 }
+
+TEST_CASE("cli campaign: metrics CSV · JSON · segments joined from a file · bad rows exit 3", "[cli][campaign]") {
+  // Hand-worked: treatment a, b (b converts, 40 revenue, cost 1 each), control c (no conversion).
+  const std::string ev = write_file("events.csv",
+                                    "customer_id,campaign,group,sent,opened,converted,revenue,cost\n"
+                                    "a,mail,test,1,1,0,0,1\nb,mail,test,1,0,1,40,1\nc,mail,control,0,0,0,0,0\n");
+  const std::string seg = write_file("segments.csv", "customer_id,segment\na,champions\nb,at risk\nc,at risk\n");
+  const std::string json = temp_path("campaign.json");
+  const run_result r = run("campaign --input '" + ev + "' --segments '" + seg + "' --json '" + json + "'");
+  REQUIRE(r.status == 0);
+  // overall + 1 campaign + 2 segments; conversion 1/2, CPA 2, ROI (40-2)/2 = 19, uplift 50 pp.
+  CHECK(r.out.rfind("campaign,segment,targeted,", 0) == 0);
+  CHECK_THAT(r.out, Catch::Matchers::Contains("\nmail,,2,2,2,1,0,1,40,2,1,0.5,0,0,0.5,2,19,1,0,0,0,0.5,"));
+  CHECK_THAT(r.out, Catch::Matchers::Contains("\nmail,at risk,1,1,1,0,0,1,40,1,"));
+  CHECK_THAT(r.out, Catch::Matchers::Contains("\nmail,champions,1,1,1,1,0,0,0,1,"));
+  CHECK_THAT(r.err, Catch::Matchers::Contains("mail: 2 targeted, delivery 100.0%, open 50.0%, CTR 0.0%, conversion 50.0%, CPA 2, ROI 1900.0%, uplift 50.00 pp"));
+  CHECK_THAT(slurp(json), Catch::Matchers::Contains("\"conversion_rate\": 0.5"));
+  const std::string bad = write_file("events_bad.csv", "customer,campaign,sent\na,x,2\nb,x,-1\n");
+  const run_result e = run("campaign --input '" + bad + "'");
+  CHECK(e.status == 3);
+  CHECK_THAT(e.err, Catch::Matchers::Contains("events_bad.csv:3:3: sent = \"-1\": a count must be >= 0"));
+  const run_result l = run("campaign --lenient --input '" + bad + "'");
+  CHECK(l.status == 0);
+  CHECK_THAT(l.err, Catch::Matchers::Contains("skipped 1 rows: out_of_range"));
+  CHECK(run("campaign --input '" + ev + "' --col buyer=x").status == 2);
+}

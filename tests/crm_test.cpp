@@ -1070,3 +1070,27 @@ TEST_CASE("crm end to end: Zoho Sales Orders with line items → recommend --pre
   CHECK(p.column("next_product") == 2);
   CHECK(p.lines == std::vector<std::uint64_t>{2, 4});
 }
+
+TEST_CASE("crm: rules --preset reads a Zoho Sales Orders export as invoice baskets", "[crm][cli]") {
+  // Baskets by Record Id: zcrm_1 {Widget, Gadget, Gizmo}, zcrm_2 {Widget}, zcrm_3 {Gadget}; the
+  // cancelled zcrm_4 is dropped. Gizmo → Widget: support 1/3, confidence 1, lift 1/(2/3) = 1.5.
+  const std::string so = write_file("Sales_Orders_rules.csv",
+                                    "Record Id,Account Name.id,Account Name,Created Time,Grand Total,Product Name,Quantity,Status\n"
+                                    "zcrm_1,zcrm_10,A,2023-01-02 10:00:00,$30.00,Widget,1,Delivered\n"
+                                    "zcrm_1,zcrm_10,A,2023-01-02 10:00:00,$20.00,Gadget,1,Delivered\n"
+                                    "zcrm_1,zcrm_10,A,2023-01-02 10:00:00,$10.00,Gizmo,1,Delivered\n"
+                                    "zcrm_2,zcrm_11,B,2023-01-03 10:00:00,$30.00,Widget,1,Delivered\n"
+                                    "zcrm_3,zcrm_11,B,2023-02-03 10:00:00,$20.00,Gadget,1,Delivered\n"
+                                    "zcrm_4,zcrm_12,C,2023-01-05 10:00:00,$99.00,Gizmo,1,Cancelled\n");
+  const std::string rules = temp_path("so_rules.csv");
+  const run_result r = run("rules --input '" + so + "' --preset zoho-salesorders --min-support 0.3 --min-confidence 1 --output '" + rules + "'");
+  REQUIRE(r.status == 0);
+  CHECK_THAT(r.err, Contains("status_cancelled: 1"));
+  CHECK_THAT(r.err, Contains("patron rules: 3 baskets, 3 items"));
+  CHECK_THAT(slurp(rules), Contains("\nGizmo,Widget,0.3333333333333333,1,1.5,"));
+  // A preset's required column missing is an error that lists the headers.
+  const std::string bad = write_file("Sales_Orders_noitem.csv", "Record Id,Created Time\nzcrm_1,2023-01-02 10:00:00\n");
+  const run_result e = run("rules --input '" + bad + "' --preset zoho-salesorders");
+  CHECK(e.status == 3);
+  CHECK_THAT(e.err, Contains("Record Id"));
+}

@@ -39,4 +39,6 @@
 #include "patron/crm/presets.hpp"
 #include "patron/crm/export.hpp"
 
+#include "patron/campaign.hpp"
+
 #endif  // PATRON_PATRON_HPP

@@ -26,8 +26,7 @@ struct recommend_args {
   double regularization = 0.01, alpha = 1.0;
   std::uint64_t seed = 1;
   int threads = 0;
-  transaction_flags tx;
-  reader_cli crm;  ///< --preset (docs/crm.md): the CRM layer binds customer, date and item itself
+  transaction_flags tx;  ///< column options, or --preset for a CRM export
 };
 
 /// A fitted model behind one recommend_fn; owns what the function refers to.
@@ -90,10 +89,7 @@ std::string csv_field(const std::string& s) {
 
 void run(const recommend_args& a) {
   if (a.k == 0) throw invalid_argument_error("patron recommend", "--k", "0", "must be >= 1");
-  reader_cli rc = a.crm;
-  rc.input = a.input;
-  rc.lenient = !a.tx.strict;
-  const auto r = a.crm.preset.empty() ? a.tx.read(a.input) : read_purchase_log(rc, read_options{});
+  const auto r = a.tx.read(a.input);
   std::cerr << r.report.to_text();
   const auto& log = r.log;
   const auto kind = parse_value(a.value);
@@ -176,15 +172,6 @@ void add_recommend_command(CLI::App& app) {
       ->check(CLI::IsMember({"leave-last-out"}));
   cmd->add_option("--output", args->output, "Output CSV customer_id,rank,item,score (default: stdout)");
   args->tx.add_to(*cmd);
-  const char* g = "CRM export (--preset; docs/crm.md)";
-  cmd->add_option("--preset", args->crm.preset, "Read a CRM export with line items: zoho-invoices|zoho-salesorders|fxiaoke-salesorder|...")
-      ->check(CLI::IsMember({"zoho-invoices", "zoho-salesorders", "zoho-deals", "fxiaoke-salesorder", "fxiaoke-payment"}))->group(g);
-  cmd->add_option("--col", args->crm.cols, "With --preset: bind a column, canonical=Header (e.g. item=\"Product Name\"); repeatable")->group(g);
-  cmd->add_option("--encoding", args->crm.encoding, "With --preset: utf-8|utf-16|gb18030|gbk|detect")->group(g);
-  cmd->add_option("--tz", args->crm.tz, "With --preset: zone for epochs")->group(g);
-  cmd->add_option("--currency", args->crm.currency, "With --preset: keep only rows in this currency")->group(g);
-  cmd->add_flag("--decimal-comma", args->crm.decimal_comma, "With --preset: ',' is the decimal separator")->group(g);
-  cmd->add_flag("--include-pending", args->crm.include_pending, "With --preset fxiaoke-*: keep orders under review")->group(g);
   cmd->callback([args] { run(*args); });
 }
 

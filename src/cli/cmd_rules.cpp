@@ -49,7 +49,7 @@ std::string num(double v) { return std::isinf(v) ? "inf" : format_double(v); }
 
 void run(const rules_args& a, const CLI::App& cmd) {
   recommend::basket_set bs;
-  if (a.format == "baskets") {
+  if (a.format == "baskets" && a.tx.crm.preset.empty()) {
     bs = recommend::read_baskets(a.input);
   } else {
     const auto r = a.tx.read(a.input);
@@ -106,7 +106,7 @@ void add_rules_command(CLI::App& app) {
       ->required();
   cmd->add_option("--format", args->format,
                   "baskets: one basket per line, comma-separated items; transactions: a "
-                  "purchase log read with the column options (baskets = invoices)")
+                  "purchase log read with the column options (baskets = invoices); --preset implies transactions")
       ->check(CLI::IsMember({"baskets", "transactions"}))
       ->capture_default_str();
   cmd->add_option("--min-support", args->min_support, "Minimum itemset support, in (0, 1]")
