@@ -14,6 +14,7 @@
 #include <set>
 #include <sstream>
 #include <sys/wait.h>
+#include <unistd.h>
 #include <string>
 #include <vector>
 
@@ -392,6 +393,40 @@ TEST_CASE("patron rules: transactions format and --min-lift", "[recommend][unit]
   lines = read_lines(out);
   REQUIRE(lines.size() == 5);
   CHECK(lines[1] == "b,a,0.5,1,1,0,inf");
+}
+
+TEST_CASE("patron recommend --method content: TF-IDF over Description · a catalogue item nobody bought", "[recommend][cli]") {
+  const std::string dir = std::string(PATRON_TEST_BINARY_DIR) + "/content_" + std::to_string(::getpid());
+  const std::string in = dir + "_log.csv", cat = dir + "_catalog.csv", out = dir + "_out.csv", err = dir + "_err.txt";
+  std::ofstream(in) << "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID\n"
+                       "1,R1,RED WOOLLY HOTTIE HEART,1,2024-01-01 10:00:00,1.0,1\n"
+                       "2,B1,BLUE WOOLLY HOTTIE,1,2024-01-02 10:00:00,1.0,2\n"
+                       "3,M1,METAL SIGN,1,2024-01-03 10:00:00,1.0,2\n"
+                       "4,R1,RED WOOLLY HOTTIE HEART,1,2024-01-04 10:00:00,1.0,3\n";
+  std::ofstream(cat) << "StockCode,Description\nR1,RED WOOLLY HOTTIE HEART\nB1,BLUE WOOLLY HOTTIE\nM1,METAL SIGN\n"
+                        "W1,WHITE WOOLLY HOTTIE\n";
+  REQUIRE(run_cli("recommend --input " + in + " --method content --catalog " + cat + " --k 3 --output " + out +
+                  " 2>" + err) == 0);
+  const auto lines = read_lines(out);
+  // Customer 1 bought R1. Over the 4 catalogue items, idf = ln(4/df): woolly and hottie ln(4/3),
+  // every other word ln 4. B1 and W1 tie at cos = 2 ln(4/3)² / (|R1| |B1|) (Python:
+  // 0.057218132558193774); the tie goes to the lower index, the log's B1 before the catalogue-only
+  // W1. M1 shares no word: score 0, not recommended.
+  REQUIRE(lines.size() >= 3);
+  CHECK(lines[0] == "customer_id,rank,item,score");
+  CHECK(lines[1].rfind("1,1,B1,0.0572181325581", 0) == 0);
+  CHECK(lines[2].rfind("1,2,W1,0.0572181325581", 0) == 0);
+  for (const auto& l : lines) CHECK(l.rfind("1,3,", 0) != 0);
+  std::ifstream e(err);
+  const std::string log((std::istreambuf_iterator<char>(e)), std::istreambuf_iterator<char>());
+  CHECK(log.find("4 items (3 bought, 1 never bought)") != std::string::npos);
+  // The purchase log itself as the catalogue (Description column), evaluated by leave-last-out.
+  REQUIRE(run_cli("recommend --input " + in + " --method content --evaluate leave-last-out --k 2 >" + out + " 2>" + err) == 0);
+  std::ifstream j(out);
+  const std::string json((std::istreambuf_iterator<char>(j)), std::istreambuf_iterator<char>());
+  CHECK(json.find("\"method\": \"content\"") != std::string::npos);
+  // A missing text column exits 3 and names it.
+  CHECK(run_cli("recommend --input " + in + " --method content --text-column Title 2>/dev/null") == 3);
 }
 
 #endif
@@ -902,4 +937,104 @@ TEST_CASE("item_knn and recommend_all: thread count does not change results", "[
   for (std::uint32_t u = 0; u < 300; ++u)
     for (std::size_t j = 0; j < 5; ++j)
       if (ia[u * 5 + j] != id_table::npos) CHECK(!m.has(u, ia[u * 5 + j]));
+}
+
+TEST_CASE("association_rules: mlxtend's documented example output", "[recommend][reference]") {
+  // mlxtend user guide, association_rules.ipynb (rasbt/mlxtend docs/sources/user_guide/
+  // frequent_patterns, Examples 1 and 2): the five baskets below, apriori at min_support 0.6 gives
+  // 11 itemsets; association_rules at confidence >= 0.7 prints 12 rules and at lift >= 1.2 prints
+  // 6 rules, with the supports, confidences, lifts and leverages checked here (printed there to
+  // two decimals). Conviction (not printed there) is mlxtend's (1 − sc) / (1 − conf), inf at 1.
+  const auto bs = rc::read_baskets_from_string(
+      "Milk,Onion,Nutmeg,Kidney Beans,Eggs,Yogurt\n"
+      "Dill,Onion,Nutmeg,Kidney Beans,Eggs,Yogurt\n"
+      "Milk,Apple,Kidney Beans,Eggs\n"
+      "Milk,Unicorn,Corn,Kidney Beans,Yogurt\n"
+      "Corn,Onion,Onion,Kidney Beans,Ice cream,Eggs\n");
+  rc::itemset_options o;
+  o.min_support = 0.6;
+  const auto sets = rc::frequent_itemsets(bs, o);
+  std::map<std::vector<std::string>, double> got_sets;
+  for (const auto& s : sets) got_sets[labels(bs, s.items)] = s.support;
+  const std::map<std::vector<std::string>, double> want_sets = {
+      {{"Eggs"}, 0.8}, {{"Kidney Beans"}, 1.0}, {{"Milk"}, 0.6}, {{"Onion"}, 0.6}, {{"Yogurt"}, 0.6},
+      {{"Eggs", "Kidney Beans"}, 0.8}, {{"Eggs", "Onion"}, 0.6}, {{"Kidney Beans", "Milk"}, 0.6},
+      {{"Kidney Beans", "Onion"}, 0.6}, {{"Kidney Beans", "Yogurt"}, 0.6}, {{"Eggs", "Kidney Beans", "Onion"}, 0.6}};
+  REQUIRE(got_sets.size() == want_sets.size());
+  for (const auto& [items, support] : want_sets) CHECK(got_sets[items] == Approx(support).margin(1e-12));
+
+  struct printed {
+    std::vector<std::string> a, c;
+    double sa, sc, s, conf, lift, leverage;
+  };
+  // Example 1, confidence >= 0.7 (rows 0-11 of the printed table; itemsets sorted here).
+  const std::vector<printed> by_confidence = {
+      {{"Kidney Beans"}, {"Eggs"}, 1.0, 0.8, 0.8, 0.80, 1.00, 0.00},
+      {{"Eggs"}, {"Kidney Beans"}, 0.8, 1.0, 0.8, 1.00, 1.00, 0.00},
+      {{"Onion"}, {"Eggs"}, 0.6, 0.8, 0.6, 1.00, 1.25, 0.12},
+      {{"Eggs"}, {"Onion"}, 0.8, 0.6, 0.6, 0.75, 1.25, 0.12},
+      {{"Milk"}, {"Kidney Beans"}, 0.6, 1.0, 0.6, 1.00, 1.00, 0.00},
+      {{"Onion"}, {"Kidney Beans"}, 0.6, 1.0, 0.6, 1.00, 1.00, 0.00},
+      {{"Yogurt"}, {"Kidney Beans"}, 0.6, 1.0, 0.6, 1.00, 1.00, 0.00},
+      {{"Kidney Beans", "Onion"}, {"Eggs"}, 0.6, 0.8, 0.6, 1.00, 1.25, 0.12},
+      {{"Eggs", "Onion"}, {"Kidney Beans"}, 0.6, 1.0, 0.6, 1.00, 1.00, 0.00},
+      {{"Eggs", "Kidney Beans"}, {"Onion"}, 0.8, 0.6, 0.6, 0.75, 1.25, 0.12},
+      {{"Onion"}, {"Eggs", "Kidney Beans"}, 0.6, 0.8, 0.6, 1.00, 1.25, 0.12},
+      {{"Eggs"}, {"Kidney Beans", "Onion"}, 0.8, 0.6, 0.6, 0.75, 1.25, 0.12}};
+  auto check = [&](rc::rule_metric metric, double threshold, const std::vector<printed>& want) {
+    rc::rule_options ro;
+    ro.metric = metric;
+    ro.min_threshold = threshold;
+    const auto rules = rc::association_rules(sets, bs.size(), ro);
+    REQUIRE(rules.size() == want.size());
+    for (const auto& w : want) {
+      const auto r = std::find_if(rules.begin(), rules.end(), [&](const rc::association_rule& x) {
+        return labels(bs, x.antecedent) == w.a && labels(bs, x.consequent) == w.c;
+      });
+      REQUIRE(r != rules.end());
+      CHECK(r->antecedent_support == Approx(w.sa).margin(1e-12));
+      CHECK(r->consequent_support == Approx(w.sc).margin(1e-12));
+      CHECK(r->support == Approx(w.s).margin(1e-12));
+      CHECK(r->confidence == Approx(w.conf).margin(1e-12));
+      CHECK(r->lift == Approx(w.lift).margin(1e-12));
+      CHECK(r->leverage == Approx(w.leverage).margin(1e-12));
+      if (w.conf == 1.0) {
+        CHECK(std::isinf(r->conviction));
+      } else {
+        CHECK(r->conviction == Approx((1 - w.sc) / (1 - w.conf)).margin(1e-12));
+      }
+    }
+  };
+  check(rc::rule_metric::confidence, 0.7, by_confidence);
+  // Example 2, lift >= 1.2: the six rules with lift 1.25.
+  std::vector<printed> by_lift;
+  for (const auto& p : by_confidence)
+    if (p.lift > 1.2) by_lift.push_back(p);
+  REQUIRE(by_lift.size() == 6);
+  check(rc::rule_metric::lift, 1.2, by_lift);
+}
+
+TEST_CASE("read_item_catalog: first text per item · counted blanks and conflicts · errors", "[recommend][unit]") {
+  // Hand-made: item a has a blank row and a second, different text; b only blanks.
+  const auto c = rc::read_item_catalog_from_string(
+      "\xEF\xBB\xBFsku,Title\r\na,\"Red, round\"\r\na,\r\nb,\r\na,Blue\r\nc,Green\r\n", "SKU", "title");
+  CHECK(c.items == std::vector<std::string>{"a", "b", "c"});
+  CHECK(c.texts == std::vector<std::string>{"Red, round", "", "Green"});
+  CHECK(c.rows == 5);
+  CHECK(c.blank_texts == 2);
+  CHECK(c.other_texts == 1);
+  CHECK_THROWS_MATCHES(rc::read_item_catalog_from_string("sku,name\na,x\n", "sku", "title", ',', "cat.csv"), data_error,
+                       Catch::Matchers::Message("[patron.missing_column] cat.csv:1: text = \"title\": no such column; headers: sku, name"));
+  CHECK_THROWS_MATCHES(rc::read_item_catalog_from_string("sku,title\na\n", "sku", "title", ',', "cat.csv"), data_error,
+                       Catch::Matchers::Message("[patron.ragged_row] cat.csv:2: fields = \"1\": expected at least 2"));
+  CHECK_THROWS_MATCHES(rc::read_item_catalog_from_string("sku,title\n,x\n", "sku", "title", ',', "cat.csv"), data_error,
+                       Catch::Matchers::Message("[patron.missing_value] cat.csv:2:1: item = \"\": empty"));
+  CHECK_THROWS_AS(rc::read_item_catalog_from_string("sku,title\n", "sku", "title"), data_error);
+  CHECK_THROWS_AS(rc::read_item_catalog_from_string("", "sku", "title"), data_error);
+  CHECK_THROWS_AS(rc::read_item_catalog("/nonexistent/catalog.csv", "sku", "title"), data_error);
+  // Online Retail's own Description column: every stock code gets a text.
+  const auto retail = rc::read_item_catalog(patron_test::data_file("online_retail.csv.gz"), "StockCode", "Description");
+  CHECK(retail.rows == 541909);
+  CHECK(retail.items.size() > 3000);
+  CHECK(retail.blank_texts > 0);  // the file has rows without a description
 }

@@ -27,15 +27,47 @@ struct recommend_args {
   std::uint64_t seed = 1;
   int threads = 0;
   transaction_flags tx;  ///< column options, or --preset for a CRM export
+  std::string catalog, catalog_item, text_column = "Description";  ///< --method content
 };
 
 /// A fitted model behind one recommend_fn; owns what the function refers to.
 struct fitted {
   std::shared_ptr<void> model;
   recommend::recommend_fn fn;
+  std::vector<std::string> extra_items;  ///< content: catalogue items after the log's items
 };
 
-fitted fit(const recommend_args& a, const recommend::interactions& train) {
+/// Content-based: TF-IDF item profiles over the catalogue's texts. Model items are the log's
+/// items (same indices) followed by catalogue items nobody has bought yet, which can be
+/// recommended too.
+void fit_content(const recommend_args& a, const recommend::interactions& train, fitted& f, bool log_items_only) {
+  const std::string path = a.catalog.empty() ? a.input : a.catalog;
+  const std::string item_col = a.catalog_item.empty() ? a.tx.item : a.catalog_item;
+  const recommend::item_catalog c = recommend::read_item_catalog(path, item_col, a.text_column);
+  std::vector<std::string> texts(train.n_items());
+  std::size_t matched = 0;
+  for (std::size_t k = 0; k < c.items.size(); ++k) {
+    const std::uint32_t i = train.items.find(c.items[k]);
+    if (i != id_table::npos) {
+      texts[i] = c.texts[k];
+      ++matched;
+    } else if (!log_items_only) {
+      f.extra_items.push_back(c.items[k]);
+      texts.push_back(c.texts[k]);
+    }
+  }
+  std::cerr << "patron recommend: catalogue " << path << ": " << c.rows << " rows, " << c.items.size() << " items ("
+            << matched << " bought, " << (c.items.size() - matched) << " never bought" << (log_items_only ? ", left out when evaluating" : "") << "), " << c.blank_texts
+            << " rows with an empty " << a.text_column << ", " << c.other_texts
+            << " rows with a second text for an item (first kept)\n";
+  auto m = std::make_shared<recommend::content_model>(recommend::content_model::fit_text(texts));
+  f.fn = [m, &train](std::uint32_t u, std::span<std::uint32_t> it, std::span<double> s) {
+    return m->recommend(train, u, it, s);
+  };
+  f.model = m;
+}
+
+fitted fit(const recommend_args& a, const recommend::interactions& train, bool log_items_only = false) {
   fitted f;
   if (a.method.rfind("item-", 0) == 0) {
     recommend::item_knn_options o;
@@ -60,6 +92,8 @@ fitted fit(const recommend_args& a, const recommend::interactions& train) {
       return m->recommend(train, u, it, s);
     };
     f.model = m;
+  } else if (a.method == "content") {
+    fit_content(a, train, f, log_items_only);
   } else {
     auto m = std::make_shared<recommend::popularity>(recommend::popularity::fit(train));
     f.fn = [m, &train](std::uint32_t u, std::span<std::uint32_t> it, std::span<double> s) {
@@ -98,7 +132,7 @@ void run(const recommend_args& a) {
     const auto train = recommend::make_interactions(log, split.train, kind);
     const auto test = recommend::make_interactions(log, split.test, kind);
     const auto t0 = std::chrono::steady_clock::now();
-    const auto f = fit(a, train);
+    const auto f = fit(a, train, true);  // evaluation ranks the log's items only
     const auto t1 = std::chrono::steady_clock::now();
     const auto m = recommend::ranking_metrics_at_k(train, test, a.k, f.fn, true, a.threads);
     const auto t2 = std::chrono::steady_clock::now();
@@ -134,8 +168,9 @@ void run(const recommend_args& a) {
     for (std::size_t j = 0; j < a.k; ++j) {
       const auto i = items[u * a.k + j];
       if (i == id_table::npos) break;
+      const std::string& name = i < data.n_items() ? data.items.name(i) : f.extra_items[i - data.n_items()];
       os << csv_field(data.customers.name(static_cast<std::uint32_t>(u))) << ',' << j + 1 << ','
-         << csv_field(data.items.name(i)) << ',' << format_double(scores[u * a.k + j]) << '\n';
+         << csv_field(name) << ',' << format_double(scores[u * a.k + j]) << '\n';
     }
   out.close();
 }
@@ -151,7 +186,7 @@ void add_recommend_command(CLI::App& app) {
       ->required();
   cmd->add_option("--method", args->method, "Recommender")
       ->check(CLI::IsMember({"item-cosine", "item-bm25", "item-jaccard", "item-tfidf", "als",
-                             "popular"}))
+                             "popular", "content"}))
       ->capture_default_str();
   cmd->add_option("--k", args->k, "Items per customer (and the k of the metrics)")->capture_default_str();
   cmd->add_option("--neighbours", args->neighbours, "Item-item: neighbours kept per item")
@@ -164,6 +199,11 @@ void add_recommend_command(CLI::App& app) {
   cmd->add_option("--value", args->value, "Cell value: count (invoice lines), binary, quantity, spend")
       ->check(CLI::IsMember({"count", "binary", "quantity", "spend"}))
       ->capture_default_str();
+  cmd->add_option("--text-column", args->text_column,
+                  "content: the item text column (TF-IDF over its words)")->capture_default_str();
+  cmd->add_option("--catalog", args->catalog,
+                  "content: item catalogue CSV with the item and text columns (default: the input file)");
+  cmd->add_option("--catalog-item", args->catalog_item, "content: the catalogue's item column (default: --item)");
   cmd->add_option("--threads", args->threads, "Threads (0 = all; results do not depend on it)")
       ->capture_default_str();
   cmd->add_option("--evaluate", args->evaluate,

@@ -326,7 +326,7 @@ ranking_metrics ranking_metrics_at_k(const interactions& train, const interactio
     out.auc += r.auc;
     out.hit_rate += r.hit;
     for (std::size_t j = 0; j < k; ++j)
-      if (recs[u * k + j] != id_table::npos) shown[recs[u * k + j]] = 1;
+      if (recs[u * k + j] < shown.size()) shown[recs[u * k + j]] = 1;  // npos and items beyond the matrix: not counted
   }
   if (out.customers == 0) return out;
   const double c = static_cast<double>(out.customers);

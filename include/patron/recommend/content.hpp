@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "patron/recommend/interactions.hpp"
@@ -52,6 +53,29 @@ class content_model {
   std::vector<std::uint32_t> feature_;  // sorted within an item
   std::vector<double> weight_;
 };
+
+/// Item texts for content_model::fit_text, read from a delimited file with a header: a product
+/// catalogue, or the purchase log itself (Online Retail's StockCode and Description). Gzip is
+/// recognised by its magic bytes. Each item keeps the first non-empty text it has; nothing is
+/// dropped silently: the counts below say what was not used.
+struct item_catalog {
+  std::string source;
+  std::vector<std::string> items;  ///< distinct item ids, in order of first appearance
+  std::vector<std::string> texts;  ///< one per item ("" when every row of the item was blank)
+  std::uint64_t rows = 0;          ///< data rows read
+  std::uint64_t blank_texts = 0;   ///< rows whose text field was empty
+  std::uint64_t other_texts = 0;   ///< rows whose text differs from the item's first text (unused)
+};
+
+/// Columns are matched by header, exactly first, then case-insensitively. Throws data_error:
+/// missing_column (listing the headers), ragged_row (file:line), missing_value (an empty item
+/// id), empty_input, io_error.
+[[nodiscard]] item_catalog read_item_catalog(const std::string& path, const std::string& item_column,
+                                             const std::string& text_column, char delimiter = ',');
+/// The same from text in memory; `name` stands for the file in messages.
+[[nodiscard]] item_catalog read_item_catalog_from_string(std::string_view text, const std::string& item_column,
+                                                         const std::string& text_column, char delimiter = ',',
+                                                         const std::string& name = "<memory>");
 
 }  // namespace patron::inline v1::recommend
 
