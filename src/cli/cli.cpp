@@ -36,4 +36,14 @@ std::string format_double(double v) {
   return std::string(buf, r.ptr);
 }
 
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string q = "\"";
+  for (char c : s) {
+    if (c == '"') q += '"';
+    q += c;
+  }
+  return q + '"';
+}
+
 }  // namespace patron::cli

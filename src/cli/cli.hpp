@@ -41,6 +41,9 @@ class output {
   std::ostream* os_;
 };
 
+/// A CSV field, quoted when it holds ',', '"' or a line break (RFC 4180).
+[[nodiscard]] std::string csv_field(const std::string& s);
+
 /// Shortest text that reads back as the same double ("0.1", "24.6534...", "1e+300").
 [[nodiscard]] std::string format_double(double v);
 

@@ -111,16 +111,6 @@ recommend::interaction_value parse_value(const std::string& v) {
   return recommend::interaction_value::count;
 }
 
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string q = "\"";
-  for (char c : s) {
-    if (c == '"') q += '"';
-    q += c;
-  }
-  return q + '"';
-}
-
 void run(const recommend_args& a) {
   if (a.k == 0) throw invalid_argument_error("patron recommend", "--k", "0", "must be >= 1");
   const auto r = a.tx.read(a.input);

@@ -23,16 +23,6 @@ struct rules_args {
   transaction_flags tx;
 };
 
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string q = "\"";
-  for (char c : s) {
-    if (c == '"') q += '"';
-    q += c;
-  }
-  return q + '"';
-}
-
 std::string join(const recommend::basket_set& bs, const std::vector<std::uint32_t>& v) {
   std::vector<std::string> names;
   for (auto i : v) names.push_back(bs.items.name(i));

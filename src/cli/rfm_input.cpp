@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Loads RFM metrics for the CLI from an order log (via read_transactions) or a customer table.
+#include "cli.hpp"
 #include "rfm_input.hpp"
 
 #include <iostream>
@@ -123,17 +124,6 @@ rfm::rfm_table load_rfm_input(const rfm_input_args& a) {
   return rfm::compute_metrics(rr.log, mo);
 }
 
-void put_csv_field(std::ostream& out, const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) {
-    out << s;
-    return;
-  }
-  out << '"';
-  for (char ch : s) {
-    if (ch == '"') out << '"';
-    out << ch;
-  }
-  out << '"';
-}
+void put_csv_field(std::ostream& out, const std::string& s) { out << csv_field(s); }
 
 }  // namespace patron::cli

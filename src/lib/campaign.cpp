@@ -161,16 +161,6 @@ std::string num(double v) {
   return std::string(buf.data(), r.ptr);
 }
 
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string q = "\"";
-  for (char c : s) {
-    if (c == '"') q += '"';
-    q += c;
-  }
-  return q + '"';
-}
-
 nlohmann::json json_num(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
 
 nlohmann::json to_json_object(const metrics& m) {
@@ -408,7 +398,7 @@ std::string to_csv(const report& r) {
         "control_converted,control_revenue,control_conversion_rate,uplift,relative_uplift,uplift_ci_low,"
         "uplift_ci_high,uplift_z,uplift_p_value,incremental_conversions,incremental_revenue,incremental_roi\n";
   auto put = [&](const metrics& m) {
-    os << csv_field(m.campaign) << ',' << csv_field(m.segment) << ',' << m.targeted << ',' << m.sent << ','
+    os << detail::csv_field(m.campaign) << ',' << detail::csv_field(m.segment) << ',' << m.targeted << ',' << m.sent << ','
        << m.delivered << ',' << m.opened << ',' << m.clicked << ',' << m.converted << ',' << num(m.revenue) << ','
        << num(m.cost) << ',' << num(m.delivery_rate) << ',' << num(m.open_rate) << ',' << num(m.click_through_rate)
        << ',' << num(m.click_to_open_rate) << ',' << num(m.conversion_rate) << ',' << num(m.cost_per_acquisition)

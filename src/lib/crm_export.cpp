@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "csv_record.hpp"
 #include "patron/crm/export.hpp"
 #include "patron/error.hpp"
 
@@ -64,22 +65,12 @@ std::string lower_key(std::string_view s) {
   return k;
 }
 
-std::string csv_field(std::string_view v) {
-  if (v.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(v);
-  std::string q = "\"";
-  for (char c : v) {
-    if (c == '"') q += '"';
-    q += c;
-  }
-  return q + '"';
-}
-
 std::string csv_line(const std::vector<std::string>& fields) {
   std::string s;
   // Appends piecewise: `"," + std::string` trips GCC 12's -Wrestrict false positive (GCC bug 105329).
   for (std::size_t i = 0; i < fields.size(); ++i) {
     if (i) s += ',';
-    s += csv_field(fields[i]);
+    s += detail::csv_field(fields[i]);
   }
   s += "\r\n";
   return s;

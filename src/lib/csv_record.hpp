@@ -39,6 +39,18 @@ namespace patron::inline v1::detail {
   return fields;
 }
 
+/// A field quoted for CSV output when it holds the delimiter ',', a quote or a line break
+/// (RFC 4180: quotes doubled inside).
+[[nodiscard]] inline std::string csv_field(std::string_view v) {
+  if (v.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(v);
+  std::string q = "\"";
+  for (char c : v) {
+    if (c == '"') q += '"';
+    q += c;
+  }
+  return q + '"';
+}
+
 }  // namespace patron::inline v1::detail
 
 #endif  // PATRON_SRC_LIB_CSV_RECORD_HPP
