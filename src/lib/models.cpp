@@ -21,6 +21,7 @@
 #include "patron/models/gamma_gamma.hpp"
 #include "patron/models/mbgnbd.hpp"
 #include "patron/models/pnbd.hpp"
+#include "dual.hpp"
 
 namespace patron::inline v1 {
 
@@ -720,27 +721,64 @@ fit_result<pnbd> pnbd::fit(const customer_summary_view& s, const fit_options& op
   check_weights(s, model_name);
   const compressed c = compress(s, options.compress, false);
   const double W = c.total_weight > 0 ? c.total_weight : 1.0;
-  auto nll = [&c](const Eigen::VectorXd& th, Eigen::VectorXd*) -> double {
-    const double r = std::exp(th(0)), al = std::exp(th(1)), sp = std::exp(th(2)), be = std::exp(th(3));
-    if (!(r > 0 && al > 0 && sp > 0 && be > 0) || !std::isfinite(r + al + sp + be))
-      return std::numeric_limits<double>::infinity();
-    double ll = 0;
-    for (std::size_t i = 0; i < c.x.size(); ++i) {
-      const auto v = detail::pnbd_parts(r, al, sp, be, c.x[i], c.t_x[i], c.T[i]);
-      if (!v.ok) return std::numeric_limits<double>::infinity();
-      ll += c.w[i] * v.log_likelihood;
+  // The A₀ pieces depend on (x, t_x) and (x, T) only, lnΓ(r+x) on x only: each is computed once
+  // per distinct value per evaluation (CDNOW: 1,016 rows, 586 (x, t_x), 464 (x, T), 33 x).
+  const customer_summary_view rows(c.x, c.t_x, c.T);
+  const xt_pairs at_T = distinct_xt(rows);
+  const xt_pairs at_tx = distinct_xt(customer_summary_view(c.x, c.t_x, c.t_x));
+  const xt_pairs by_x = distinct_xt(customer_summary_view(c.x, c.x, c.x));
+  // −Σ w·ln L over the rows in Real = double (value) or a dual (value and exact gradient in θ).
+  auto nll_of = [&](auto r, auto al, auto sp, auto be) {
+    using Real = decltype(r);
+    using std::lgamma;
+    using std::log;
+    std::vector<detail::log_value<Real>> pt(at_T.x.size()), px(at_tx.x.size());
+    std::vector<Real> lg(by_x.x.size());
+    for (std::size_t k = 0; k < pt.size(); ++k) {
+      pt[k] = detail::pnbd_a0_piece<Real>(r, al, sp, be, at_T.x[k], at_T.T[k]);
+      if (!pt[k].ok) return Real(std::numeric_limits<double>::infinity());
     }
-    return std::isfinite(ll) ? -ll : std::numeric_limits<double>::infinity();
+    for (std::size_t k = 0; k < px.size(); ++k) {
+      px[k] = detail::pnbd_a0_piece<Real>(r, al, sp, be, at_tx.x[k], at_tx.T[k]);
+      if (!px[k].ok) return Real(std::numeric_limits<double>::infinity());
+    }
+    const Real lg_r = lgamma(r);
+    for (std::size_t k = 0; k < lg.size(); ++k) lg[k] = lgamma(r + by_x.x[k]) - lg_r;
+    const Real head = r * log(al) + sp * log(be);
+    Real ll = 0;
+    for (std::size_t i = 0; i < c.x.size(); ++i) {
+      const auto v = detail::pnbd_parts_from<Real>(r, al, sp, be, c.x[i], c.T[i], px[at_tx.id[i]], pt[at_T.id[i]], false);
+      ll += c.w[i] * (lg[by_x.id[i]] + head + v.log_likelihood);
+    }
+    return -ll;
+  };
+  auto bad = [](const Eigen::VectorXd& th) {
+    for (Eigen::Index k = 0; k < 4; ++k)
+      if (!(std::isfinite(th(k)) && std::abs(th(k)) < 700)) return true;
+    return false;
+  };
+  auto nll = [&](const Eigen::VectorXd& th, Eigen::VectorXd* grad) -> double {
+    if (bad(th)) return std::numeric_limits<double>::infinity();
+    if (grad == nullptr) {
+      const double v = nll_of(std::exp(th(0)), std::exp(th(1)), std::exp(th(2)), std::exp(th(3)));
+      return std::isfinite(v) ? v : std::numeric_limits<double>::infinity();
+    }
+    // d/dθₖ of pₖ = e^θₖ is pₖ itself.
+    using D = detail::dual<4>;
+    const D v = nll_of(D::variable(std::exp(th(0)), 0, std::exp(th(0))), D::variable(std::exp(th(1)), 1, std::exp(th(1))),
+                       D::variable(std::exp(th(2)), 2, std::exp(th(2))), D::variable(std::exp(th(3)), 3, std::exp(th(3))));
+    grad->resize(4);
+    for (Eigen::Index k = 0; k < 4; ++k) (*grad)(k) = v.d[static_cast<std::size_t>(k)];
+    return std::isfinite(v.v) && grad->allFinite() ? v.v : std::numeric_limits<double>::infinity();
   };
   const double pen = options.penalty;
-  detail::objective_fn mean_val = [&](const Eigen::VectorXd& th, Eigen::VectorXd*) {
-    double v = nll(th, nullptr) / W;
-    for (Eigen::Index k = 0; k < 4; ++k) v += pen * std::exp(2 * th(k));
-    return v;
-  };
   detail::objective_fn mean_obj = [&](const Eigen::VectorXd& th, Eigen::VectorXd* grad) {
-    const double v = mean_val(th, nullptr);
-    if (grad && std::isfinite(v)) detail::gradient_fd(mean_val, th, *grad);
+    double v = nll(th, grad) / W;
+    for (Eigen::Index k = 0; k < 4; ++k) v += pen * std::exp(2 * th(k));
+    if (grad != nullptr && std::isfinite(v)) {
+      *grad /= W;
+      for (Eigen::Index k = 0; k < 4; ++k) (*grad)(k) += 2 * pen * std::exp(2 * th(k));
+    }
     return v;
   };
   detail::objective_fn total_obj = [&](const Eigen::VectorXd& th, Eigen::VectorXd* grad) { return nll(th, grad); };
@@ -755,14 +793,12 @@ fit_result<pnbd> pnbd::fit(const customer_summary_view& s, const fit_options& op
     const double rate = std::max(mean_x / W, 0.01) / std::max(mean_T / W, 1e-6);
     starts = {{1, 1 / rate, 1, 1 / rate}, {0.5, 0.5 / rate, 0.5, 10}, {1, 1, 1, 1}};
   }
-  // Central-difference gradients are accurate to ~1e-9 relative: ask no more than that.
-  const auto res = detail::minimize(mean_obj, best_start(mean_val, starts), options.max_iterations,
-                                    std::max(options.tolerance, 1e-6));
+  const auto res = detail::minimize(mean_obj, best_start(mean_obj, starts), options.max_iterations, options.tolerance);
   fit_result<pnbd> out;
   out.model = pnbd({std::exp(res.theta(0)), std::exp(res.theta(1)), std::exp(res.theta(2)), std::exp(res.theta(3))}, unit);
   out.n_customers = static_cast<std::size_t>(std::llround(c.total_weight));
   out.n_used = out.n_customers;
-  finish(out, total_obj, res, W, false);
+  finish(out, total_obj, res, W, true);
   return out;
 }
 

@@ -83,7 +83,8 @@ template <class Real>
   using std::log1p;
   const Real inf = std::numeric_limits<Real>::infinity();
   if (!(z < 1) || !(c > 0 || c != floor(c))) return {inf, 1, false};
-  if (z == 0) return {Real(0), 1, true};
+  // No shortcut for z = 0: the series stops after one term anyway, and a forward-mode dual
+  // argument needs that term's derivative ab/c (src/lib/dual.hpp).
   Real log_pre = 0;
   if (z < 0) {
     // Pfaff on the parameter that keeps the new series' parameters smallest.

@@ -174,8 +174,10 @@ class pnbd {
   void tracking(std::span<const double> first_purchase, std::span<const double> times,
                 std::span<double> cumulative, std::span<double> incremental) const;
 
-  /// Maximum-likelihood fit (L-BFGS on log-parameters; the gradient by central differences,
-  /// since 2F1 parameter derivatives have no cheap closed form). Never throws on non-convergence.
+  /// Maximum-likelihood fit (L-BFGS on log-parameters). 2F1 parameter derivatives have no cheap
+  /// closed form, so the exact gradient comes from forward-mode automatic differentiation of the
+  /// same series (one pass carries the value and the four partial derivatives). Never throws on
+  /// non-convergence.
   [[nodiscard]] static fit_result<pnbd> fit(const customer_summary_view& s,
                                             const fit_options& options = {},
                                             time_unit unit = time_unit::week());
