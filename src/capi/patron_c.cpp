@@ -254,10 +254,14 @@ patron::fit_options fit_options_in(const patron_fit_options* options, const char
   return f;
 }
 
+// Checked before fitting, so a bad report struct fails fast.
+void check_report(const patron_fit_report* report, const char* where) {
+  if (report != nullptr) check_struct(report, sizeof(patron_fit_report), where, "report");
+}
+
 template <class Model>
-void report_out(const patron::fit_result<Model>& r, patron_fit_report* report, const char* where) {
+void report_out(const patron::fit_result<Model>& r, patron_fit_report* report) {
   if (report == nullptr) return;
-  check_struct(report, sizeof(patron_fit_report), where, "report");
   patron_fit_report full{};
   full.struct_size = report->struct_size;
   full.status = static_cast<std::int32_t>(r.status);
@@ -343,11 +347,12 @@ patron_status model_fit(const double* x, const double* t_x, const double* T, std
   const std::string where = where_of<H>("fit");
   const char* w = where.c_str();
   return make_handle(out, w, [&](H& h) {
+    check_report(report, w);
     const auto opts = fit_options_in(options, w);
     const auto unit = unit_of(unit_days, w);
     const auto v = customers_in(x, t_x, T, nullptr, n, w);
     const auto r = H::model_type::fit(v, opts, unit);
-    report_out(r, report, w);
+    report_out(r, report);
     h.model = r.model;
   });
 }
@@ -718,6 +723,7 @@ patron_status patron_gamma_gamma_fit(const double* x, const double* monetary, si
                                      patron_fit_report* report) {
   const char* w = "patron_gamma_gamma_fit";
   return make_handle(out, w, [&](patron_gamma_gamma& h) {
+    check_report(report, w);
     const auto opts = fit_options_in(options, w);
     const auto xs = array_in(x, n, w, "x");
     const auto ms = array_in(monetary, n, w, "monetary");
@@ -726,7 +732,7 @@ patron_status patron_gamma_gamma_fit(const double* x, const double* monetary, si
     const patron::customer_summary_view v(xs, zeros, zeros, ms);
     patron::validate_summary(v, w);
     const auto r = patron::gamma_gamma::fit(v, opts);
-    report_out(r, report, w);
+    report_out(r, report);
     h.model = r.model;
   });
 }
