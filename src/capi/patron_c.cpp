@@ -9,6 +9,7 @@
 #include <cstring>
 #include <memory>
 #include <new>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -25,6 +26,10 @@
 #include "patron/models/mbgnbd.hpp"
 #include "patron/models/model_io.hpp"
 #include "patron/models/pnbd.hpp"
+#include "patron/rfm/binning.hpp"
+#include "patron/rfm/io.hpp"
+#include "patron/rfm/metrics.hpp"
+#include "patron/rfm/segments.hpp"
 #include "patron/value/discount.hpp"
 #include "patron/version.hpp"
 
@@ -93,6 +98,17 @@ struct patron_gamma_gamma {
   using model_type = patron::gamma_gamma;
   std::uint32_t tag = kind;
   model_type model;
+};
+
+struct patron_rfm_thresholds {
+  static constexpr std::uint32_t kind = 0x50524654;  // "PRFT"
+  std::uint32_t tag = kind;
+  patron::rfm::thresholds thresholds;
+};
+struct patron_rfm_segments {
+  static constexpr std::uint32_t kind = 0x50524653;  // "PRFS"
+  std::uint32_t tag = kind;
+  std::optional<patron::rfm::segmenter> segmenter;
 };
 
 namespace {
@@ -772,5 +788,124 @@ patron_status patron_gamma_gamma_expected_spend(const patron_gamma_gamma* model,
 }
 
 void patron_gamma_gamma_free(patron_gamma_gamma* model) { free_handle(model); }
+
+// ---- RFM --------------------------------------------------------------------------------------------
+patron_status patron_rfm_thresholds_fit(const double* recency, const double* frequency, const double* monetary,
+                                        size_t n, int32_t method, int32_t bins, int32_t allow_negative,
+                                        patron_rfm_thresholds** out) {
+  const char* w = "patron_rfm_thresholds_fit";
+  return make_handle(out, w, [&](patron_rfm_thresholds& h) {
+    const auto r = array_in(recency, n, w, "recency");
+    const auto f = array_in(frequency, n, w, "frequency");
+    const auto m = array_in(monetary, n, w, "monetary");
+    patron::rfm::binning_options o;
+    switch (method) {
+      case PATRON_RFM_QUANTILE: o.method = patron::rfm::binning_method::quantile; break;
+      case PATRON_RFM_R_RFM: o.method = patron::rfm::binning_method::r_rfm; break;
+      case PATRON_RFM_NTILE: o.method = patron::rfm::binning_method::ntile; break;
+      case PATRON_RFM_MEAN_SPLIT: o.method = patron::rfm::binning_method::mean_split; break;
+      default:
+        throw invalid_argument_error(w, "method", std::to_string(method), "must be a PATRON_RFM_* method (0, 1, 2, 4)");
+    }
+    o.bins = method == PATRON_RFM_MEAN_SPLIT ? 2 : bins;
+    o.validate();
+    patron::rfm::validate_metrics(r, f, m, allow_negative != 0, {}, w);
+    h.thresholds = patron::rfm::fit_thresholds(r, f, m, o);
+  });
+}
+
+patron_status patron_rfm_thresholds_score(const patron_rfm_thresholds* thresholds, const double* recency,
+                                          const double* frequency, const double* monetary, size_t n, uint8_t* r,
+                                          uint8_t* f, uint8_t* m) {
+  const char* w = "patron_rfm_thresholds_score";
+  return guard(w, [&] {
+    const auto& t = handle(thresholds, w, "thresholds").thresholds;
+    const auto rs = array_in(recency, n, w, "recency");
+    const auto fs = array_in(frequency, n, w, "frequency");
+    const auto ms = array_in(monetary, n, w, "monetary");
+    if (n != 0 && (r == nullptr || f == nullptr || m == nullptr))
+      throw invalid_argument_error(w, r == nullptr ? "r" : f == nullptr ? "f" : "m", "NULL",
+                                   "must point to n = " + std::to_string(n) + " bytes");
+    patron::rfm::validate_metrics(rs, fs, ms, true, {}, w);
+    patron::rfm::apply(t, rs, fs, ms, {std::span(r, n), std::span(f, n), std::span(m, n)});
+  });
+}
+
+patron_status patron_rfm_thresholds_bins(const patron_rfm_thresholds* thresholds, int32_t* bins) {
+  const char* w = "patron_rfm_thresholds_bins";
+  return guard(w, [&] {
+    const auto& t = handle(thresholds, w, "thresholds").thresholds;
+    need(bins, w, "bins");
+    *bins = t.bins;
+  });
+}
+
+patron_status patron_rfm_thresholds_save(const patron_rfm_thresholds* thresholds, const char* path) {
+  const char* w = "patron_rfm_thresholds_save";
+  return guard(w, [&] {
+    patron::rfm::save_thresholds(text_in(path, w, "path"), handle(thresholds, w, "thresholds").thresholds);
+  });
+}
+
+patron_status patron_rfm_thresholds_load(const char* path, patron_rfm_thresholds** out) {
+  const char* w = "patron_rfm_thresholds_load";
+  return make_handle(out, w, [&](patron_rfm_thresholds& h) {
+    h.thresholds = patron::rfm::load_thresholds(text_in(path, w, "path"));
+  });
+}
+
+void patron_rfm_thresholds_free(patron_rfm_thresholds* thresholds) { free_handle(thresholds); }
+
+patron_status patron_rfm_segments_builtin(const char* name, patron_rfm_segments** out) {
+  const char* w = "patron_rfm_segments_builtin";
+  return make_handle(out, w, [&](patron_rfm_segments& h) {
+    const std::string_view n = text_in(name, w, "name");
+    if (n == "cn8-en")
+      h.segmenter.emplace(patron::rfm::cn8_table(patron::rfm::label_language::en));
+    else
+      h.segmenter.emplace(patron::rfm::builtin_table(n));
+  });
+}
+
+patron_status patron_rfm_segments_read(const char* path, patron_rfm_segments** out) {
+  const char* w = "patron_rfm_segments_read";
+  return make_handle(out, w, [&](patron_rfm_segments& h) {
+    h.segmenter.emplace(patron::rfm::read_segment_table(text_in(path, w, "path")));
+  });
+}
+
+patron_status patron_rfm_segments_assign(const patron_rfm_segments* segments, const uint8_t* r, const uint8_t* f,
+                                         const uint8_t* m, size_t n, uint16_t* out) {
+  const char* w = "patron_rfm_segments_assign";
+  return guard(w, [&] {
+    const auto& s = *handle(segments, w, "segments").segmenter;
+    if (n != 0 && (r == nullptr || f == nullptr || m == nullptr || out == nullptr))
+      throw invalid_argument_error(w, r == nullptr ? "r" : f == nullptr ? "f" : m == nullptr ? "m" : "out", "NULL",
+                                   "must point to n = " + std::to_string(n) + " values");
+    s.assign(std::span(r, n), std::span(f, n), std::span(m, n), std::span(out, n));
+  });
+}
+
+patron_status patron_rfm_segments_count(const patron_rfm_segments* segments, size_t* out) {
+  const char* w = "patron_rfm_segments_count";
+  return guard(w, [&] {
+    const auto& s = *handle(segments, w, "segments").segmenter;
+    need(out, w, "out");
+    *out = s.label_count();
+  });
+}
+
+patron_status patron_rfm_segments_label(const patron_rfm_segments* segments, size_t i, const char** label) {
+  const char* w = "patron_rfm_segments_label";
+  return guard(w, [&] {
+    const auto& s = *handle(segments, w, "segments").segmenter;
+    need(label, w, "label");
+    if (i >= s.label_count())
+      throw invalid_argument_error(w, "i", std::to_string(i), "must be < " + std::to_string(s.label_count()));
+    *label = s.label(i).c_str();
+  });
+}
+
+void patron_rfm_segments_free(patron_rfm_segments* segments) { free_handle(segments); }
 
 }  // extern "C"

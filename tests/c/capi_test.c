@@ -654,6 +654,164 @@ static void test_errors(void) {
   patron_transaction_log_free(NULL);
 }
 
+
+/* ---- RFM -------------------------------------------------------------------------------------- */
+
+/* The worked example of include/patron/rfm/binning.hpp: values 1,1,1,1,1,1,2,2,3,10 with 5 bins.
+ * Quantile (type 7) cut points 1, 1, 1.4, 2.2 by hand: ascending bins 1 -> 1, 2 -> 4, 3 -> 5,
+ * 10 -> 5; R is reversed (6 - bin). r-rfm cut points q + 1 = 2, 2, 2.4, 3.2, closed on the left:
+ * 1 -> 1, 2 -> 3, 3 -> 4, 10 -> 5. */
+static void test_rfm(void) {
+  const double v[10] = {1, 1, 1, 1, 1, 1, 2, 2, 3, 10};
+  const uint8_t asc_quantile[10] = {1, 1, 1, 1, 1, 1, 4, 4, 5, 5};
+  const uint8_t asc_r_rfm[10] = {1, 1, 1, 1, 1, 1, 3, 3, 4, 5};
+  uint8_t r[10], f[10], m[10], r2[10], f2[10], m2[10];
+  patron_rfm_thresholds *t = NULL, *t2 = NULL;
+  patron_rfm_segments* seg = NULL;
+  int32_t bins = 0;
+  size_t i, count = 0;
+  char path[1024];
+
+  CHECK_OK(patron_rfm_thresholds_fit(v, v, v, 10, PATRON_RFM_QUANTILE, 5, 0, &t));
+  CHECK_OK(patron_rfm_thresholds_bins(t, &bins));
+  CHECK(bins == 5);
+  CHECK_OK(patron_rfm_thresholds_score(t, v, v, v, 10, r, f, m));
+  for (i = 0; i < 10; ++i) CHECK(f[i] == asc_quantile[i] && m[i] == asc_quantile[i] && r[i] == 6 - asc_quantile[i]);
+  /* Saved thresholds score identically after a reload. */
+  path_in(path, sizeof path, scratch_dir, "capi_thresholds.json");
+  CHECK_OK(patron_rfm_thresholds_save(t, path));
+  CHECK_OK(patron_rfm_thresholds_load(path, &t2));
+  CHECK_OK(patron_rfm_thresholds_score(t2, v, v, v, 10, r2, f2, m2));
+  CHECK(memcmp(r, r2, 10) == 0 && memcmp(f, f2, 10) == 0 && memcmp(m, m2, 10) == 0);
+  patron_rfm_thresholds_free(t);
+  patron_rfm_thresholds_free(t2);
+  t = NULL;
+  CHECK_OK(patron_rfm_thresholds_fit(v, v, v, 10, PATRON_RFM_R_RFM, 5, 0, &t));
+  CHECK_OK(patron_rfm_thresholds_score(t, v, v, v, 10, r, f, m));
+  for (i = 0; i < 10; ++i) CHECK(f[i] == asc_r_rfm[i]);
+  patron_rfm_thresholds_free(t);
+  t = NULL;
+
+  /* rfm10 (R `rfm` documentation's grid): 444 Potential Loyalist, 245 Can't Lose Them,
+   * 551 Others (the fallback); scores outside 1..5 get the fallback too. */
+  {
+    const uint8_t sr[4] = {4, 2, 5, 0}, sf[4] = {4, 4, 5, 3}, sm[4] = {4, 5, 1, 3};
+    uint16_t idx[4];
+    const char* label = NULL;
+    CHECK_OK(patron_rfm_segments_builtin("rfm10", &seg));
+    CHECK_OK(patron_rfm_segments_count(seg, &count));
+    CHECK(count == 11);
+    CHECK_OK(patron_rfm_segments_assign(seg, sr, sf, sm, 4, idx));
+    CHECK_OK(patron_rfm_segments_label(seg, idx[0], &label));
+    CHECK(strcmp(label, "Potential Loyalist") == 0);
+    CHECK_OK(patron_rfm_segments_label(seg, idx[1], &label));
+    CHECK(strcmp(label, "Can't Lose Them") == 0);
+    CHECK(idx[2] == 10 && idx[3] == 10);
+    CHECK_OK(patron_rfm_segments_label(seg, 10, &label));
+    CHECK(strcmp(label, "Others") == 0);
+    CHECK_FAILS(patron_rfm_segments_label(seg, 11, &label), PATRON_INVALID_ARGUMENT, "i = 11");
+    patron_rfm_segments_free(seg);
+    seg = NULL;
+    /* cn8-en: (2,2,2) is "important value" (header of patron/rfm/segments.hpp). */
+    CHECK_OK(patron_rfm_segments_builtin("cn8-en", &seg));
+    {
+      const uint8_t two[1] = {2};
+      CHECK_OK(patron_rfm_segments_assign(seg, two, two, two, 1, idx));
+      CHECK_OK(patron_rfm_segments_label(seg, idx[0], &label));
+      CHECK(strstr(label, "mportant value") != NULL);
+    }
+    patron_rfm_segments_free(seg);
+    seg = NULL;
+  }
+  /* A rule table file. */
+  {
+    FILE* file;
+    const uint8_t hi[1] = {5}, lo[1] = {1};
+    uint16_t idx[2];
+    const char* label = NULL;
+    path_in(path, sizeof path, scratch_dir, "capi_rules.csv");
+    file = fopen(path, "w");
+    if (!file) exit(2);
+    fputs("name,r_min,r_max,f_min,f_max,m_min,m_max\nTop,5,5,5,5,5,5\nfallback,Rest\n", file);
+    fclose(file);
+    CHECK_OK(patron_rfm_segments_read(path, &seg));
+    CHECK_OK(patron_rfm_segments_assign(seg, hi, hi, hi, 1, &idx[0]));
+    CHECK_OK(patron_rfm_segments_assign(seg, lo, hi, hi, 1, &idx[1]));
+    CHECK_OK(patron_rfm_segments_label(seg, idx[0], &label));
+    CHECK(strcmp(label, "Top") == 0);
+    CHECK_OK(patron_rfm_segments_label(seg, idx[1], &label));
+    CHECK(strcmp(label, "Rest") == 0);
+    patron_rfm_segments_free(seg);
+    seg = NULL;
+    file = fopen(path, "w");
+    if (!file) exit(2);
+    fputs("name,r_min,r_max,f_min,f_max,m_min,m_max\nTop,5,7,5,5,5,5\n", file);
+    fclose(file);
+    CHECK_FAILS(patron_rfm_segments_read(path, &seg), PATRON_BAD_RULE, "capi_rules.csv");
+    CHECK(seg == NULL);
+  }
+}
+
+static void test_rfm_errors(void) {
+  const double v[3] = {1, 2, 3}, nan_v[3] = {1, NAN, 3}, neg[3] = {1, -2, 3};
+  uint8_t r[3], f[3], m[3];
+  uint16_t idx[3];
+  patron_rfm_thresholds* t = NULL;
+  patron_rfm_segments* seg = NULL;
+  int32_t bins;
+  size_t count;
+  const char* label;
+  CHECK_FAILS(patron_rfm_thresholds_fit(v, v, v, 3, 3, 5, 0, &t), PATRON_INVALID_ARGUMENT, "method = 3");
+  CHECK_FAILS(patron_rfm_thresholds_fit(v, v, v, 3, PATRON_RFM_QUANTILE, 1, 0, &t), PATRON_INVALID_ARGUMENT, "bins");
+  CHECK_FAILS(patron_rfm_thresholds_fit(v, v, v, 3, PATRON_RFM_QUANTILE, 10, 0, &t), PATRON_INVALID_ARGUMENT, "bins");
+  CHECK(patron_rfm_thresholds_fit(NULL, NULL, NULL, 0, PATRON_RFM_QUANTILE, 5, 0, &t) != PATRON_OK);
+  CHECK(strstr(patron_last_error(), "[patron.") == patron_last_error());
+  CHECK_FAILS(patron_rfm_thresholds_fit(NULL, v, v, 3, PATRON_RFM_QUANTILE, 5, 0, &t), PATRON_INVALID_ARGUMENT, "recency = NULL");
+  CHECK(patron_rfm_thresholds_fit(nan_v, v, v, 3, PATRON_RFM_QUANTILE, 5, 0, &t) != PATRON_OK);
+  CHECK(strstr(patron_last_error(), "patron_rfm_thresholds_fit:2") != NULL);
+  CHECK(patron_rfm_thresholds_fit(v, v, neg, 3, PATRON_RFM_QUANTILE, 5, 0, &t) != PATRON_OK);
+  CHECK(strstr(patron_last_error(), "monetary") != NULL);
+  CHECK_FAILS(patron_rfm_thresholds_fit(v, v, v, 3, PATRON_RFM_QUANTILE, 5, 0, NULL), PATRON_INVALID_ARGUMENT, "out = NULL");
+  CHECK(t == NULL);
+  CHECK_OK(patron_rfm_thresholds_fit(v, v, neg, 3, PATRON_RFM_QUANTILE, 5, 1, &t)); /* refunds allowed */
+  CHECK_OK(patron_rfm_thresholds_score(t, NULL, NULL, NULL, 0, NULL, NULL, NULL));
+  CHECK_FAILS(patron_rfm_thresholds_score(t, v, v, v, 3, r, NULL, m), PATRON_INVALID_ARGUMENT, "f = NULL");
+  CHECK_FAILS(patron_rfm_thresholds_score(t, v, v, NULL, 3, r, f, m), PATRON_INVALID_ARGUMENT, "monetary = NULL");
+  CHECK(patron_rfm_thresholds_score(t, v, nan_v, v, 3, r, f, m) != PATRON_OK);
+  CHECK(strstr(patron_last_error(), "patron_rfm_thresholds_score:2") != NULL);
+  CHECK_FAILS(patron_rfm_thresholds_score(NULL, v, v, v, 3, r, f, m), PATRON_INVALID_ARGUMENT, "thresholds = NULL");
+  CHECK_FAILS(patron_rfm_thresholds_score((const patron_rfm_thresholds*)(const void*)v, v, v, v, 3, r, f, m),
+              PATRON_INVALID_ARGUMENT, "wrong handle kind");
+  CHECK_FAILS(patron_rfm_thresholds_bins(t, NULL), PATRON_INVALID_ARGUMENT, "bins = NULL");
+  CHECK_FAILS(patron_rfm_thresholds_bins(NULL, &bins), PATRON_INVALID_ARGUMENT, "thresholds = NULL");
+  CHECK_FAILS(patron_rfm_thresholds_save(t, NULL), PATRON_INVALID_ARGUMENT, "path = NULL");
+  CHECK_FAILS(patron_rfm_thresholds_save(t, "/nonexistent/t.json"), PATRON_IO_ERROR, "/nonexistent/t.json");
+  patron_rfm_thresholds_free(t);
+  patron_rfm_thresholds_free(NULL);
+  t = NULL;
+  CHECK_FAILS(patron_rfm_thresholds_load(NULL, &t), PATRON_INVALID_ARGUMENT, "path = NULL");
+  CHECK_FAILS(patron_rfm_thresholds_load("/nonexistent/t.json", &t), PATRON_IO_ERROR, "/nonexistent/t.json");
+  CHECK(t == NULL);
+
+  CHECK_FAILS(patron_rfm_segments_builtin("nope", &seg), PATRON_INVALID_ARGUMENT, "nope");
+  CHECK_FAILS(patron_rfm_segments_builtin(NULL, &seg), PATRON_INVALID_ARGUMENT, "name = NULL");
+  CHECK_FAILS(patron_rfm_segments_read(NULL, &seg), PATRON_INVALID_ARGUMENT, "path = NULL");
+  CHECK_FAILS(patron_rfm_segments_read("/nonexistent/rules.csv", &seg), PATRON_IO_ERROR, "/nonexistent/rules.csv");
+  CHECK(seg == NULL);
+  CHECK_OK(patron_rfm_segments_builtin("value4", &seg));
+  CHECK_OK(patron_rfm_segments_assign(seg, NULL, NULL, NULL, 0, NULL));
+  CHECK_FAILS(patron_rfm_segments_assign(seg, r, f, m, 3, NULL), PATRON_INVALID_ARGUMENT, "out = NULL");
+  CHECK_FAILS(patron_rfm_segments_assign(seg, NULL, f, m, 3, idx), PATRON_INVALID_ARGUMENT, "r = NULL");
+  CHECK_FAILS(patron_rfm_segments_assign(NULL, r, f, m, 3, idx), PATRON_INVALID_ARGUMENT, "segments = NULL");
+  CHECK_FAILS(patron_rfm_segments_count(seg, NULL), PATRON_INVALID_ARGUMENT, "out = NULL");
+  CHECK_FAILS(patron_rfm_segments_count((const patron_rfm_segments*)(const void*)v, &count), PATRON_INVALID_ARGUMENT,
+              "wrong handle kind");
+  CHECK_FAILS(patron_rfm_segments_label(seg, 0, NULL), PATRON_INVALID_ARGUMENT, "label = NULL");
+  CHECK_FAILS(patron_rfm_segments_label(NULL, 0, &label), PATRON_INVALID_ARGUMENT, "segments = NULL");
+  patron_rfm_segments_free(seg);
+  patron_rfm_segments_free(NULL);
+}
+
 /* ---- threads: several threads score on one handle ----------------------------------------------- */
 
 enum { kThreads = 6, kRounds = 15 };
@@ -750,8 +908,10 @@ int main(int argc, char** argv) {
     test_mbgnbd();
     test_round_trip();
     test_log_and_summary();
+    test_rfm();
   } else if (strcmp(argv[1], "errors") == 0) {
     test_errors();
+    test_rfm_errors();
   } else if (strcmp(argv[1], "threads") == 0) {
     test_threads();
   } else {

@@ -333,6 +333,60 @@ PATRON_CAPI patron_status patron_gamma_gamma_expected_spend(const patron_gamma_g
                                                             double* out);
 PATRON_CAPI void patron_gamma_gamma_free(patron_gamma_gamma* model);
 
+/* ---- RFM scores and segments ------------------------------------------------------------ */
+/* Recency in days since the last purchase, frequency (orders), monetary (spend) per customer;
+ * scores 1..bins, R reversed so the most recent customers get the highest R. */
+typedef struct patron_rfm_thresholds patron_rfm_thresholds;
+
+/** Binning methods (see patron/rfm/binning.hpp for the exact rules and worked examples). */
+#define PATRON_RFM_QUANTILE 0   /* type-7 quantile cut points, bins closed on the right */
+#define PATRON_RFM_R_RFM 1      /* the R package `rfm` 0.3.0 rule */
+#define PATRON_RFM_NTILE 2      /* equal-count bins by rank (SQL NTILE) */
+#define PATRON_RFM_MEAN_SPLIT 4 /* two bins against the mean (for the "cn8" table) */
+
+/** Fits cut points on these customers (bins 2..9; ignored by MEAN_SPLIT, which uses 2). Every
+ *  value must be finite and >= 0 (monetary may be negative when allow_negative is nonzero). */
+PATRON_CAPI patron_status patron_rfm_thresholds_fit(const double* recency, const double* frequency,
+                                                    const double* monetary, size_t n,
+                                                    int32_t method, int32_t bins,
+                                                    int32_t allow_negative,
+                                                    patron_rfm_thresholds** out);
+/** Scores any customers with fitted thresholds: r, f, m get 1..bins each (caller's arrays). */
+PATRON_CAPI patron_status patron_rfm_thresholds_score(const patron_rfm_thresholds* thresholds,
+                                                      const double* recency,
+                                                      const double* frequency,
+                                                      const double* monetary, size_t n,
+                                                      uint8_t* r, uint8_t* f, uint8_t* m);
+/** Number of bins of the thresholds. */
+PATRON_CAPI patron_status patron_rfm_thresholds_bins(const patron_rfm_thresholds* thresholds,
+                                                     int32_t* bins);
+/** JSON threshold files, so scores stay stable between runs. */
+PATRON_CAPI patron_status patron_rfm_thresholds_save(const patron_rfm_thresholds* thresholds,
+                                                     const char* path);
+PATRON_CAPI patron_status patron_rfm_thresholds_load(const char* path,
+                                                     patron_rfm_thresholds** out);
+PATRON_CAPI void patron_rfm_thresholds_free(patron_rfm_thresholds* thresholds);
+
+/** An ordered segment rule table (first matching rule wins), compiled for O(1) lookups. */
+typedef struct patron_rfm_segments patron_rfm_segments;
+
+/** A built-in table: "rfm10" (R `rfm`'s 10 segments), "value4", "cn8" (Chinese labels) or
+ *  "cn8-en" (English labels). */
+PATRON_CAPI patron_status patron_rfm_segments_builtin(const char* name, patron_rfm_segments** out);
+/** A rule table file (CSV name,r_min,r_max,f_min,f_max,m_min,m_max or JSON), checked. */
+PATRON_CAPI patron_status patron_rfm_segments_read(const char* path, patron_rfm_segments** out);
+/** Segment index per customer (into the labels; the fallback is the last index). */
+PATRON_CAPI patron_status patron_rfm_segments_assign(const patron_rfm_segments* segments,
+                                                     const uint8_t* r, const uint8_t* f,
+                                                     const uint8_t* m, size_t n, uint16_t* out);
+/** Number of labels (rules + 1 for the fallback). */
+PATRON_CAPI patron_status patron_rfm_segments_count(const patron_rfm_segments* segments,
+                                                    size_t* out);
+/** Label i (UTF-8, NUL-terminated; valid until the table is freed). */
+PATRON_CAPI patron_status patron_rfm_segments_label(const patron_rfm_segments* segments, size_t i,
+                                                    const char** label);
+PATRON_CAPI void patron_rfm_segments_free(patron_rfm_segments* segments);
+
 #ifdef __cplusplus
 }  /* extern "C" */
 #endif
