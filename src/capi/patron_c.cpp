@@ -30,6 +30,7 @@
 #include "patron/rfm/io.hpp"
 #include "patron/rfm/metrics.hpp"
 #include "patron/rfm/segments.hpp"
+#include "patron/segment/model.hpp"
 #include "patron/value/discount.hpp"
 #include "patron/version.hpp"
 
@@ -109,6 +110,12 @@ struct patron_rfm_segments {
   static constexpr std::uint32_t kind = 0x50524653;  // "PRFS"
   std::uint32_t tag = kind;
   std::optional<patron::rfm::segmenter> segmenter;
+};
+
+struct patron_kmeans {
+  static constexpr std::uint32_t kind = 0x504b4d53;  // "PKMS"
+  std::uint32_t tag = kind;
+  patron::segment::segment_model model;
 };
 
 namespace {
@@ -907,5 +914,62 @@ patron_status patron_rfm_segments_label(const patron_rfm_segments* segments, siz
 }
 
 void patron_rfm_segments_free(patron_rfm_segments* segments) { free_handle(segments); }
+
+// ---- k-means -----------------------------------------------------------------------------------------
+patron_status patron_kmeans_load(const char* path, patron_kmeans** out) {
+  const char* w = "patron_kmeans_load";
+  return make_handle(out, w, [&](patron_kmeans& h) {
+    h.model = patron::segment::load_segment_model(text_in(path, w, "path"));
+  });
+}
+
+patron_status patron_kmeans_from_json(const char* text, patron_kmeans** out) {
+  const char* w = "patron_kmeans_from_json";
+  return make_handle(out, w, [&](patron_kmeans& h) {
+    h.model = patron::segment::segment_model_from_json(text_in(text, w, "text"), "<json>");
+  });
+}
+
+patron_status patron_kmeans_dims(const patron_kmeans* model, size_t* k, size_t* d) {
+  const char* w = "patron_kmeans_dims";
+  return guard(w, [&] {
+    const auto& m = handle(model, w, "model").model;
+    need(k, w, "k");
+    need(d, w, "d");
+    *k = m.k();
+    *d = m.transform.size();
+  });
+}
+
+patron_status patron_kmeans_feature(const patron_kmeans* model, size_t j, const char** name) {
+  const char* w = "patron_kmeans_feature";
+  return guard(w, [&] {
+    const auto& m = handle(model, w, "model").model;
+    need(name, w, "name");
+    if (j >= m.transform.size())
+      throw invalid_argument_error(w, "j", std::to_string(j), "must be < " + std::to_string(m.transform.size()));
+    *name = m.transform.names()[j].c_str();
+  });
+}
+
+patron_status patron_kmeans_predict(const patron_kmeans* model, const double* features, size_t n, size_t d,
+                                    int32_t* labels, double* distances) {
+  const char* w = "patron_kmeans_predict";
+  return guard(w, [&] {
+    const auto& m = handle(model, w, "model").model;
+    if (d != m.transform.size())
+      throw invalid_argument_error(w, "d", std::to_string(d),
+                                   "the model has " + std::to_string(m.transform.size()) + " features");
+    if (n == 0) return;
+    need(features, w, "features");
+    need(labels, w, "labels");
+    const Eigen::Map<const patron::segment::row_matrix> raw(features, static_cast<Eigen::Index>(n),
+                                                            static_cast<Eigen::Index>(d));
+    patron::segment::predict(m, raw, std::span(labels, n),
+                             distances ? std::span<double>(distances, n) : std::span<double>{});
+  });
+}
+
+void patron_kmeans_free(patron_kmeans* model) { free_handle(model); }
 
 }  // extern "C"

@@ -812,6 +812,79 @@ static void test_rfm_errors(void) {
   patron_rfm_segments_free(NULL);
 }
 
+
+/* ---- k-means predict ---------------------------------------------------------------------------- */
+
+/* A hand-written model: 2 unscaled features, centroids (0, 0) and (10, 10). By hand: (1, 1) is
+ * nearest to 0 at sqrt(2); (9, 8) to 1 at sqrt(1 + 4); (5, 5) ties and gets the lower index 0 at
+ * sqrt(50). With log1p on the first feature, e^2 - 1 becomes 2. */
+static const char* kKmeansJson =
+    "{\"kind\":\"patron.segment_model\",\"format_version\":1,\"scaling\":\"none\","
+    "\"features\":[{\"name\":\"recency\",\"log1p\":false,\"center\":0,\"scale\":1},"
+    "{\"name\":\"monetary\",\"log1p\":false,\"center\":0,\"scale\":1}],"
+    "\"centroids\":[[0,0],[10,10]],\"cluster_names\":[\"low\",\"high\"]}";
+
+static void test_kmeans(void) {
+  const double rows[6] = {1, 1, 9, 8, 5, 5};
+  int32_t labels[3] = {-1, -1, -1};
+  double dist[3];
+  size_t k = 0, d = 0;
+  const char* name = NULL;
+  patron_kmeans *km = NULL, *km2 = NULL;
+  char path[1024];
+  FILE* f;
+  CHECK_OK(patron_kmeans_from_json(kKmeansJson, &km));
+  CHECK_OK(patron_kmeans_dims(km, &k, &d));
+  CHECK(k == 2 && d == 2);
+  CHECK_OK(patron_kmeans_feature(km, 1, &name));
+  CHECK(strcmp(name, "monetary") == 0);
+  CHECK_OK(patron_kmeans_predict(km, rows, 3, 2, labels, dist));
+  CHECK(labels[0] == 0 && labels[1] == 1 && labels[2] == 0);
+  CHECK_NEAR(dist[0], sqrt(2.0), 1e-12);
+  CHECK_NEAR(dist[1], sqrt(5.0), 1e-12);
+  CHECK_NEAR(dist[2], sqrt(50.0), 1e-12);
+  CHECK_OK(patron_kmeans_predict(km, rows, 3, 2, labels, NULL));
+  path_in(path, sizeof path, scratch_dir, "capi_kmeans.json");
+  f = fopen(path, "w");
+  if (!f) exit(2);
+  fputs(kKmeansJson, f);
+  fclose(f);
+  CHECK_OK(patron_kmeans_load(path, &km2));
+  CHECK_OK(patron_kmeans_predict(km2, rows + 2, 1, 2, labels, dist));
+  CHECK(labels[0] == 1);
+  patron_kmeans_free(km);
+  patron_kmeans_free(km2);
+}
+
+static void test_kmeans_errors(void) {
+  const double rows[4] = {1, 1, 9, NAN};
+  int32_t labels[2];
+  size_t k, d;
+  const char* name;
+  patron_kmeans* km = NULL;
+  CHECK_FAILS(patron_kmeans_from_json("{\"kind\":\"other\"}", &km), PATRON_BAD_MODEL, "kind");
+  CHECK_FAILS(patron_kmeans_from_json(NULL, &km), PATRON_INVALID_ARGUMENT, "text = NULL");
+  CHECK_FAILS(patron_kmeans_load(NULL, &km), PATRON_INVALID_ARGUMENT, "path = NULL");
+  CHECK_FAILS(patron_kmeans_load("/nonexistent/km.json", &km), PATRON_IO_ERROR, "/nonexistent/km.json");
+  CHECK_FAILS(patron_kmeans_from_json(kKmeansJson, NULL), PATRON_INVALID_ARGUMENT, "out = NULL");
+  CHECK(km == NULL);
+  CHECK_OK(patron_kmeans_from_json(kKmeansJson, &km));
+  CHECK_OK(patron_kmeans_predict(km, NULL, 0, 2, NULL, NULL));
+  CHECK_FAILS(patron_kmeans_predict(km, rows, 2, 3, labels, NULL), PATRON_INVALID_ARGUMENT, "d = 3");
+  CHECK_FAILS(patron_kmeans_predict(km, NULL, 2, 2, labels, NULL), PATRON_INVALID_ARGUMENT, "features = NULL");
+  CHECK_FAILS(patron_kmeans_predict(km, rows, 2, 2, NULL, NULL), PATRON_INVALID_ARGUMENT, "labels = NULL");
+  CHECK_FAILS(patron_kmeans_predict(km, rows, 2, 2, labels, NULL), PATRON_BAD_NUMBER, "monetary");
+  CHECK_FAILS(patron_kmeans_predict(NULL, rows, 2, 2, labels, NULL), PATRON_INVALID_ARGUMENT, "model = NULL");
+  CHECK_FAILS(patron_kmeans_predict((const patron_kmeans*)(const void*)rows, rows, 2, 2, labels, NULL),
+              PATRON_INVALID_ARGUMENT, "wrong handle kind");
+  CHECK_FAILS(patron_kmeans_dims(km, NULL, &d), PATRON_INVALID_ARGUMENT, "k = NULL");
+  CHECK_FAILS(patron_kmeans_dims(km, &k, NULL), PATRON_INVALID_ARGUMENT, "d = NULL");
+  CHECK_FAILS(patron_kmeans_feature(km, 2, &name), PATRON_INVALID_ARGUMENT, "j = 2");
+  CHECK_FAILS(patron_kmeans_feature(km, 0, NULL), PATRON_INVALID_ARGUMENT, "name = NULL");
+  patron_kmeans_free(km);
+  patron_kmeans_free(NULL);
+}
+
 /* ---- threads: several threads score on one handle ----------------------------------------------- */
 
 enum { kThreads = 6, kRounds = 15 };
@@ -909,9 +982,11 @@ int main(int argc, char** argv) {
     test_round_trip();
     test_log_and_summary();
     test_rfm();
+    test_kmeans();
   } else if (strcmp(argv[1], "errors") == 0) {
     test_errors();
     test_rfm_errors();
+    test_kmeans_errors();
   } else if (strcmp(argv[1], "threads") == 0) {
     test_threads();
   } else {

@@ -16,9 +16,10 @@
  *    infallible queries patron_version, patron_version_string, patron_status_name and
  *    patron_last_error are the exceptions: they return their value directly.
  *  - On failure patron_last_error() holds this thread's message, e.g.
- *      "[patron.out_of_range] patron_bgnbd_p_alive:3: x = 1.5: must be a whole number >= 0"
+ *      [patron.out_of_range] patron_bgnbd_p_alive:3: x = "1.5": must be a whole number >= 0
  *    (row 3 of the arrays given); it stays valid until this thread's next patron_* call.
- *    Out-parameters are left untouched on failure.
+ *    A handle out-parameter is set only on success. Batch inputs are checked before any output
+ *    is written; only a failing computation (PATRON_NUMERIC_ERROR) may leave outputs partly set.
  *  - Out-parameters come last. Arrays are a pointer plus a length; outputs are allocated by
  *    the caller with the same length. A NULL pointer is allowed only with a zero length.
  *  - No C++ exception ever crosses this interface (out of memory is PATRON_OUT_OF_MEMORY).
@@ -386,6 +387,26 @@ PATRON_CAPI patron_status patron_rfm_segments_count(const patron_rfm_segments* s
 PATRON_CAPI patron_status patron_rfm_segments_label(const patron_rfm_segments* segments, size_t i,
                                                     const char** label);
 PATRON_CAPI void patron_rfm_segments_free(patron_rfm_segments* segments);
+
+/* ---- k-means segments: score new customers with a saved segmentation ---------------------- */
+/** A fitted segmentation (feature scaling + centroids), as written by `patron segment`. */
+typedef struct patron_kmeans patron_kmeans;
+
+/** Loads a segment model file (JSON, kind "patron.segment_model"). */
+PATRON_CAPI patron_status patron_kmeans_load(const char* path, patron_kmeans** out);
+PATRON_CAPI patron_status patron_kmeans_from_json(const char* text, patron_kmeans** out);
+/** Number of clusters k and of features d. */
+PATRON_CAPI patron_status patron_kmeans_dims(const patron_kmeans* model, size_t* k, size_t* d);
+/** Name of feature j (the column order predict expects; valid until the model is freed). */
+PATRON_CAPI patron_status patron_kmeans_feature(const patron_kmeans* model, size_t j,
+                                                const char** name);
+/** Nearest centroid per customer: `features` is n rows of d raw values (row-major), scaled as
+ *  at training; labels[i] in 0..k-1 (lowest index on ties); distances (may be NULL) are
+ *  Euclidean in the scaled space. A non-finite value is PATRON_BAD_NUMBER naming row and column. */
+PATRON_CAPI patron_status patron_kmeans_predict(const patron_kmeans* model, const double* features,
+                                                size_t n, size_t d, int32_t* labels,
+                                                double* distances);
+PATRON_CAPI void patron_kmeans_free(patron_kmeans* model);
 
 #ifdef __cplusplus
 }  /* extern "C" */
