@@ -4,9 +4,11 @@
 #include "patron/c/patron.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <limits>
 #include <memory>
 #include <new>
 #include <optional>
@@ -303,13 +305,36 @@ void report_out(const patron::fit_result<Model>& r, patron_fit_report* report) {
   std::memcpy(static_cast<void*>(report), static_cast<const void*>(&full), report->struct_size);
 }
 
+// The fast path of the row check: accepts only rows that are surely valid (x whole in 0..2^52,
+// 0 <= t_x <= T <= max double, t_x = 0 when x = 0). Anything else goes to validate_summary,
+// which names the first bad row or accepts the batch (x beyond 2^52, t_x a rounding hair above
+// T). Whole-number test without a libm call: (x + 2^52) − 2^52 == x exactly when x is a whole
+// number, for 0 <= x <= 2^52 (IEEE rounding to nearest; kept as written without -ffast-math).
+inline bool row_surely_valid(double x, double t_x, double T) noexcept {
+  constexpr double two52 = 4503599627370496.0;
+  constexpr double big = std::numeric_limits<double>::max();
+  return static_cast<bool>(static_cast<unsigned>(x >= 0) & static_cast<unsigned>(x <= two52) &
+                           static_cast<unsigned>((x + two52) - two52 == x) & static_cast<unsigned>(t_x >= 0) &
+                           static_cast<unsigned>(t_x <= T) & static_cast<unsigned>(T <= big) &
+                           static_cast<unsigned>((x != 0) | (t_x == 0)));
+}
+
+bool rows_surely_valid(const double* x, const double* t_x, const double* T, const double* m, std::size_t n) noexcept {
+  constexpr double big = std::numeric_limits<double>::max();
+  unsigned ok = 1;
+  for (std::size_t i = 0; i < n; ++i) ok &= static_cast<unsigned>(row_surely_valid(x[i], t_x[i], T[i]));
+  if (m != nullptr)
+    for (std::size_t i = 0; i < n; ++i) ok &= static_cast<unsigned>(std::abs(m[i]) <= big);
+  return ok != 0;
+}
+
 // A checked view of n customers: pointers, then every row (x whole >= 0, 0 <= t_x <= T, finite).
 patron::customer_summary_view customers_in(const double* x, const double* t_x, const double* T,
                                            const double* monetary, std::size_t n, const char* where) {
   patron::customer_summary_view v(array_in(x, n, where, "x"), array_in(t_x, n, where, "t_x"),
                                   array_in(T, n, where, "T"),
                                   monetary ? std::span<const double>(monetary, n) : std::span<const double>{});
-  patron::validate_summary(v, where);
+  if (n != 0 && !rows_surely_valid(x, t_x, T, monetary, n)) patron::validate_summary(v, where);
   return v;
 }
 
@@ -448,6 +473,44 @@ patron_status model_from_json(const char* text, H** out) {
   });
 }
 
+// BG/NBD P(alive) costs a few tens of ns per customer, so a separate checking pass over the
+// inputs (24 bytes per customer from memory) would be a visible share of it (~3 ns measured).
+// Instead the check is fused into the scoring loop: the same per-customer function the C++
+// batch member calls (so the same values), over the same static blocks in parallel. A row that
+// fails the fast check is not scored; afterwards validate_summary names the first bad row of the
+// batch or, when the full check accepts it, the batch is scored again by the C++ call.
+template <bool Modified>
+void p_alive_checked(const patron::basic_bgnbd<Modified>& m, const double* x, const double* t_x, const double* T,
+                     std::size_t n, double* out, const char* where) {
+  constexpr std::size_t block = 4096;
+  const auto blocks = static_cast<std::int64_t>((n + block - 1) / block);
+  std::atomic<bool> suspicious{false};
+#if defined(_OPENMP)
+#  pragma omp parallel for schedule(static) if (n > 20000)
+#endif
+  for (std::int64_t b = 0; b < blocks; ++b) {
+    const std::size_t lo = static_cast<std::size_t>(b) * block, hi = std::min(lo + block, n);
+    unsigned ok = 1;
+    for (std::size_t i = lo; i < hi; ++i) {
+      const bool row = row_surely_valid(x[i], t_x[i], T[i]);
+      ok &= static_cast<unsigned>(row);
+      if (row) out[i] = m.p_alive(x[i], t_x[i], T[i]);
+    }
+    if (!ok) suspicious.store(true, std::memory_order_relaxed);
+  }
+  if (suspicious.load()) {
+    const patron::customer_summary_view v({x, n}, {t_x, n}, {T, n});
+    patron::validate_summary(v, where);
+    m.p_alive(v, {out, n});
+  }
+}
+
+// Pareto/NBD P(alive) (a 2F1 series per customer) dwarfs a checking pass.
+void p_alive_checked(const patron::pnbd& m, const double* x, const double* t_x, const double* T, std::size_t n,
+                     double* out, const char* where) {
+  m.p_alive(customers_in(x, t_x, T, nullptr, n, where), {out, n});
+}
+
 template <class H>
 patron_status model_p_alive(const H* model, const double* x, const double* t_x, const double* T, std::size_t n,
                             double* out) {
@@ -456,8 +519,11 @@ patron_status model_p_alive(const H* model, const double* x, const double* t_x, 
                                                    : "patron_pnbd_p_alive";
   return guard(w, [&] {
     const auto& m = handle(model, w, "model").model;
-    const auto o = array_out(out, n, w, "out");
-    m.p_alive(customers_in(x, t_x, T, nullptr, n, w), o);
+    (void)array_out(out, n, w, "out");
+    (void)array_in(x, n, w, "x");
+    (void)array_in(t_x, n, w, "t_x");
+    (void)array_in(T, n, w, "T");
+    if (n != 0) p_alive_checked(m, x, t_x, T, n, out, w);
   });
 }
 

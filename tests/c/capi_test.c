@@ -165,6 +165,40 @@ static void test_cdnow_reference(void) {
     CHECK_OK(patron_bgnbd_p_alive(bg, x, t_x, T, n, out));
     for (i = 0; i < n; ++i) CHECK_NEAR(out[i], hand_p_alive(p, x[i], t_x[i], T[i], 0), 1e-12);
   }
+  /* 50 000 rows (CDNOW repeated): blocks scored in parallel give every row the value of the
+   * 2357-row call bit for bit; a NaN in a late block is named by its row; a t_x a rounding hair
+   * above T (accepted by the full check, not by the fast one) still scores the whole batch. */
+  {
+    enum { big = 50000 };
+    double* bx = malloc(big * sizeof *bx);
+    double* btx = malloc(big * sizeof *btx);
+    double* bT = malloc(big * sizeof *bT);
+    double* bout = malloc(big * sizeof *bout);
+    if (!bx || !btx || !bT || !bout) exit(2);
+    for (i = 0; i < big; ++i) {
+      bx[i] = x[i % n];
+      btx[i] = t_x[i % n];
+      bT[i] = T[i % n];
+    }
+    CHECK_OK(patron_bgnbd_p_alive(bg, bx, btx, bT, big, bout));
+    for (i = 0; i < big; ++i)
+      if (bout[i] != out[i % n]) {
+        CHECK(bout[i] == out[i % n]);
+        break;
+      }
+    bx[30000] = NAN;
+    CHECK_FAILS(patron_bgnbd_p_alive(bg, bx, btx, bT, big, bout), PATRON_OUT_OF_RANGE,
+                "patron_bgnbd_p_alive:30001: x = \"nan\"");
+    bx[30000] = x[30000 % n];
+    btx[40000] = bT[40000] * (1 + 1e-9);
+    if (bx[40000] == 0) bx[40000] = 1;
+    CHECK_OK(patron_bgnbd_p_alive(bg, bx, btx, bT, big, bout));
+    CHECK(bout[0] == out[0] && bout[40000] >= 0 && bout[40000] <= 1);
+    free(bx);
+    free(btx);
+    free(bT);
+    free(bout);
+  }
   patron_bgnbd_free(bg);
 
   /* The paper's parameters and FHL (2005) eq. 10 by its 2F1 series, evaluated here. */
@@ -489,7 +523,6 @@ static void test_log_and_summary(void) {
     CHECK_FAILS(patron_##H##_p_alive(h, frac_x, t_x, T, 3, out), PATRON_OUT_OF_RANGE, "2.5");       \
     CHECK_FAILS(patron_##H##_p_alive(h, x, neg_tx, T, 3, out), PATRON_OUT_OF_RANGE, ":2: t_x = ");  \
     CHECK_FAILS(patron_##H##_p_alive(h, x, late_tx, T, 3, out), PATRON_OUT_OF_RANGE, "greater than T"); \
-    CHECK(out[0] == -1); /* inputs are checked before anything is written */                         \
     CHECK_FAILS(patron_##H##_expected_purchases(h, NAN, x, t_x, T, 3, out), PATRON_INVALID_ARGUMENT, "t = nan"); \
     CHECK_FAILS(patron_##H##_expected_purchases(h, -1, x, t_x, T, 3, out), PATRON_INVALID_ARGUMENT, "t = -1"); \
     CHECK_FAILS(patron_##H##_expected_purchases(h, 1, nan_x, t_x, T, 3, out), PATRON_OUT_OF_RANGE, "x = "); \

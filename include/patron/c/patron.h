@@ -18,8 +18,8 @@
  *  - On failure patron_last_error() holds this thread's message, e.g.
  *      [patron.out_of_range] patron_bgnbd_p_alive:3: x = "1.5": must be a whole number >= 0
  *    (row 3 of the arrays given); it stays valid until this thread's next patron_* call.
- *    A handle out-parameter is set only on success. Batch inputs are checked before any output
- *    is written; only a failing computation (PATRON_NUMERIC_ERROR) may leave outputs partly set.
+ *    A handle out-parameter is set only on success; after a failed batch call the contents of
+ *    its output array are unspecified.
  *  - Out-parameters come last. Arrays are a pointer plus a length; outputs are allocated by
  *    the caller with the same length. A NULL pointer is allowed only with a zero length.
  *  - No C++ exception ever crosses this interface (out of memory is PATRON_OUT_OF_MEMORY).
@@ -200,7 +200,7 @@ PATRON_CAPI patron_status patron_fit_report_init(patron_fit_report* report);
  * The same set of functions exists for patron_mbgnbd (MBG/NBD, Batislam et al. 2007, params
  * r, alpha, a, b) and patron_pnbd (Pareto/NBD, Schmittlein et al. 1987, params r, alpha, s,
  * beta). Batch members take n customers as three arrays and write n outputs; every input row
- * is checked (x a whole number >= 0, 0 <= t_x <= T, all finite) before any output is written.
+ * is checked (x a whole number >= 0, 0 <= t_x <= T, all finite) and the first bad row named.
  *   _new        a model from known parameters (n_params = 4) and its unit in days
  *   _fit        maximum likelihood; `options` and `report` may be NULL
  *   _params     copies the parameters (n_params >= 4) and the unit in days (may be NULL)
