@@ -29,6 +29,8 @@
 #include "patron/models/mbgnbd.hpp"
 #include "patron/models/model_io.hpp"
 #include "patron/models/pnbd.hpp"
+#include "patron/recommend/interactions.hpp"
+#include "patron/recommend/item_knn.hpp"
 #include "patron/rfm/binning.hpp"
 #include "patron/rfm/io.hpp"
 #include "patron/rfm/metrics.hpp"
@@ -119,6 +121,13 @@ struct patron_kmeans {
   static constexpr std::uint32_t kind = 0x504b4d53;  // "PKMS"
   std::uint32_t tag = kind;
   patron::segment::segment_model model;
+};
+
+struct patron_recommender {
+  static constexpr std::uint32_t kind = 0x50524543;  // "PREC"
+  std::uint32_t tag = kind;
+  patron::recommend::interactions history;
+  std::optional<patron::recommend::item_knn> knn;
 };
 
 namespace {
@@ -625,6 +634,31 @@ patron_status patron_transaction_log_from_arrays(const char* const* customer_ids
   });
 }
 
+patron_status patron_transaction_log_from_items(const char* const* customer_ids, const char* const* item_ids,
+                                                const int64_t* times, const double* amounts, size_t n,
+                                                patron_transaction_log** out) {
+  const char* w = "patron_transaction_log_from_items";
+  return make_handle(out, w, [&](patron_transaction_log& h) {
+    if (n == 0) throw patron::data_error(errc::empty_input, w, 0, 0, "n", "0", "no rows");
+    need(customer_ids, w, "customer_ids");
+    need(item_ids, w, "item_ids");
+    need(times, w, "times");
+    need(amounts, w, "amounts");
+    h.log.reserve(n);
+    h.log.item.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      for (const auto& [text, field] : {std::pair{customer_ids[i], "customer_id"}, std::pair{item_ids[i], "item_id"}}) {
+        if (text == nullptr) throw patron::data_error(errc::missing_value, w, i + 1, 0, field, "NULL", "must be a string");
+        if (text[0] == '\0') throw patron::data_error(errc::missing_value, w, i + 1, 0, field, "", "empty");
+      }
+      if (!std::isfinite(amounts[i]))
+        throw patron::data_error(errc::bad_number, w, i + 1, 0, "amount", num(amounts[i]), "not a finite number");
+      h.log.add(customer_ids[i], times[i], amounts[i]);
+      h.log.item.push_back(h.log.items.intern(item_ids[i]));
+    }
+  });
+}
+
 patron_status patron_transaction_log_read(const char* path, const patron_read_options* options,
                                           patron_transaction_log** out, uint64_t* rows_skipped) {
   const char* w = "patron_transaction_log_read";
@@ -649,6 +683,10 @@ patron_status patron_transaction_log_read(const char* path, const patron_read_op
     r.customer = column(o.customer_column, o.customer_position);
     r.date = column(o.date_column, o.date_position);
     r.amount = column(o.amount_column, o.amount_position);
+    if (o.item_position < 0)
+      throw invalid_argument_error(w, "options->item_position", std::to_string(o.item_position),
+                                   "must be 0 (by name) or a 1-based column");
+    r.item = column(o.item_column, o.item_position);
     switch (o.returns) {
       case 0: r.returns = patron::returns_policy::drop; break;
       case 1: r.returns = patron::returns_policy::net; break;
@@ -1044,5 +1082,55 @@ patron_status patron_kmeans_predict(const patron_kmeans* model, const double* fe
 }
 
 void patron_kmeans_free(patron_kmeans* model) { free_handle(model); }
+
+// ---- recommendations ------------------------------------------------------------------------------
+patron_status patron_recommender_fit(const patron_transaction_log* log, int32_t similarity, size_t neighbours,
+                                     patron_recommender** out) {
+  const char* w = "patron_recommender_fit";
+  return make_handle(out, w, [&](patron_recommender& h) {
+    const auto& l = handle(log, w, "log").log;
+    patron::recommend::item_knn_options o;
+    switch (similarity) {
+      case PATRON_SIMILARITY_COSINE: o.similarity = patron::recommend::item_similarity::cosine; break;
+      case PATRON_SIMILARITY_JACCARD: o.similarity = patron::recommend::item_similarity::jaccard; break;
+      case PATRON_SIMILARITY_BM25: o.similarity = patron::recommend::item_similarity::bm25; break;
+      case PATRON_SIMILARITY_TFIDF: o.similarity = patron::recommend::item_similarity::tfidf; break;
+      default:
+        throw invalid_argument_error(w, "similarity", std::to_string(similarity),
+                                     "must be a PATRON_SIMILARITY_* value (0..3)");
+    }
+    if (neighbours == 0) throw invalid_argument_error(w, "neighbours", "0", "must be >= 1");
+    o.neighbours = neighbours;
+    o.validate();
+    if (!l.has_items())
+      throw invalid_argument_error(w, "log", "no items",
+                                   "needs an item per row (patron_transaction_log_from_items or options->item_column)");
+    h.history = patron::recommend::make_interactions(l);
+    h.knn.emplace(patron::recommend::item_knn::fit(h.history, o));
+  });
+}
+
+patron_status patron_recommender_top_n(const patron_recommender* recommender, const char* customer_id, size_t n,
+                                       const char** items, double* scores, size_t* written) {
+  const char* w = "patron_recommender_top_n";
+  return guard(w, [&] {
+    const auto& h = handle(recommender, w, "recommender");
+    const std::string_view id = text_in(customer_id, w, "customer_id");
+    need(written, w, "written");
+    if (n != 0) {
+      need(items, w, "items");
+      need(scores, w, "scores");
+    }
+    const std::uint32_t u = h.history.customers.find(id);
+    if (u == patron::id_table::npos)
+      throw invalid_argument_error(w, "customer_id", std::string(id), "not in the log the recommender was fitted on");
+    std::vector<std::uint32_t> idx(n);
+    const std::size_t k = h.knn->recommend(h.history, u, idx, {scores, n});
+    for (std::size_t i = 0; i < k; ++i) items[i] = h.history.items.name(idx[i]).c_str();
+    *written = k;
+  });
+}
+
+void patron_recommender_free(patron_recommender* recommender) { free_handle(recommender); }
 
 }  // extern "C"

@@ -918,6 +918,118 @@ static void test_kmeans_errors(void) {
   patron_kmeans_free(NULL);
 }
 
+
+/* ---- recommendations ---------------------------------------------------------------------------- */
+
+/* Purchases a:{A,B}, b:{A,B}, c:{A,C}, d:{B}. Item columns over customers (a,b,c,d):
+ * A = (1,1,1,0), B = (1,1,0,1), C = (0,0,1,0). Cosine by hand: sim(A,B) = 2/3, sim(A,C) = 1/sqrt(3),
+ * sim(B,C) = 0. Hence d gets A (2/3) and nothing else (C scores 0); a gets C (1/sqrt(3));
+ * c gets B (2/3 + 0). */
+static const char* kRecCustomers[7] = {"a", "a", "b", "b", "c", "c", "d"};
+static const char* kRecItems[7] = {"A", "B", "A", "B", "A", "C", "B"};
+
+static patron_transaction_log* rec_log(void) {
+  const int64_t times[7] = {0, 0, 86400, 86400, 0, 86400, 0};
+  const double amounts[7] = {1, 2, 3, 4, 5, 6, 7};
+  patron_transaction_log* log = NULL;
+  CHECK_OK(patron_transaction_log_from_items(kRecCustomers, kRecItems, times, amounts, 7, &log));
+  return log;
+}
+
+static void test_recommend(void) {
+  patron_transaction_log* log = rec_log();
+  patron_recommender* rec = NULL;
+  const char* items[3] = {NULL, NULL, NULL};
+  double scores[3];
+  size_t written = 99;
+  char path[1024];
+  FILE* f;
+  CHECK_OK(patron_recommender_fit(log, PATRON_SIMILARITY_COSINE, 20, &rec));
+  CHECK_OK(patron_recommender_top_n(rec, "d", 3, items, scores, &written));
+  CHECK(written == 1 && strcmp(items[0], "A") == 0);
+  CHECK_NEAR(scores[0], 2.0 / 3.0, 1e-12);
+  CHECK_OK(patron_recommender_top_n(rec, "a", 3, items, scores, &written));
+  CHECK(written == 1 && strcmp(items[0], "C") == 0);
+  CHECK_NEAR(scores[0], 1 / sqrt(3.0), 1e-12);
+  CHECK_OK(patron_recommender_top_n(rec, "c", 3, items, scores, &written));
+  CHECK(written == 1 && strcmp(items[0], "B") == 0);
+  CHECK_NEAR(scores[0], 2.0 / 3.0, 1e-12);
+  CHECK_OK(patron_recommender_top_n(rec, "c", 0, NULL, NULL, &written));
+  CHECK(written == 0);
+  patron_recommender_free(rec);
+  rec = NULL;
+  patron_transaction_log_free(log);
+  log = NULL;
+
+  /* The same purchases from a file with an item column. */
+  {
+    patron_read_options ro;
+    size_t i;
+    path_in(path, sizeof path, scratch_dir, "capi_items.csv");
+    f = fopen(path, "w");
+    if (!f) exit(2);
+    fputs("customer,date,amount,sku\n", f);
+    for (i = 0; i < 7; ++i) fprintf(f, "%s,2024-01-0%d,%d,%s\n", kRecCustomers[i], (int)(i % 2) + 1, (int)i + 1, kRecItems[i]);
+    fclose(f);
+    CHECK_OK(patron_read_options_init(&ro));
+    ro.item_column = "sku";
+    CHECK_OK(patron_transaction_log_read(path, &ro, &log, NULL));
+    CHECK_OK(patron_recommender_fit(log, PATRON_SIMILARITY_COSINE, 20, &rec));
+    CHECK_OK(patron_recommender_top_n(rec, "d", 3, items, scores, &written));
+    CHECK(written == 1 && strcmp(items[0], "A") == 0);
+    CHECK_NEAR(scores[0], 2.0 / 3.0, 1e-12);
+    patron_recommender_free(rec);
+    patron_transaction_log_free(log);
+  }
+}
+
+static void test_recommend_errors(void) {
+  patron_transaction_log* log = rec_log();
+  patron_transaction_log* plain = NULL;
+  patron_recommender* rec = NULL;
+  const char* items[2];
+  double scores[2];
+  size_t written;
+  const char* ids[1] = {"a"};
+  const char* no_item[1] = {NULL};
+  const int64_t times[1] = {0};
+  const double amounts[1] = {1};
+  CHECK_FAILS(patron_transaction_log_from_items(ids, no_item, times, amounts, 1, &plain), PATRON_MISSING_VALUE,
+              "patron_transaction_log_from_items:1: item_id");
+  CHECK_FAILS(patron_transaction_log_from_items(ids, NULL, times, amounts, 1, &plain), PATRON_INVALID_ARGUMENT,
+              "item_ids = NULL");
+  CHECK_FAILS(patron_transaction_log_from_items(ids, ids, times, amounts, 0, &plain), PATRON_EMPTY_INPUT, "no rows");
+  CHECK_OK(patron_transaction_log_from_arrays(ids, times, amounts, 1, &plain));
+  CHECK_FAILS(patron_recommender_fit(plain, PATRON_SIMILARITY_COSINE, 20, &rec), PATRON_INVALID_ARGUMENT, "item");
+  CHECK_FAILS(patron_recommender_fit(log, 4, 20, &rec), PATRON_INVALID_ARGUMENT, "similarity = 4");
+  CHECK_FAILS(patron_recommender_fit(log, PATRON_SIMILARITY_COSINE, 0, &rec), PATRON_INVALID_ARGUMENT, "neighbours = 0");
+  CHECK_FAILS(patron_recommender_fit(NULL, PATRON_SIMILARITY_COSINE, 20, &rec), PATRON_INVALID_ARGUMENT, "log = NULL");
+  CHECK_FAILS(patron_recommender_fit(log, PATRON_SIMILARITY_COSINE, 20, NULL), PATRON_INVALID_ARGUMENT, "out = NULL");
+  CHECK(rec == NULL);
+  CHECK_OK(patron_recommender_fit(log, PATRON_SIMILARITY_JACCARD, 5, &rec));
+  CHECK_FAILS(patron_recommender_top_n(rec, "zz", 2, items, scores, &written), PATRON_INVALID_ARGUMENT,
+              "customer_id = zz");
+  CHECK_FAILS(patron_recommender_top_n(rec, NULL, 2, items, scores, &written), PATRON_INVALID_ARGUMENT, "customer_id = NULL");
+  CHECK_FAILS(patron_recommender_top_n(rec, "a", 2, NULL, scores, &written), PATRON_INVALID_ARGUMENT, "items = NULL");
+  CHECK_FAILS(patron_recommender_top_n(rec, "a", 2, items, NULL, &written), PATRON_INVALID_ARGUMENT, "scores = NULL");
+  CHECK_FAILS(patron_recommender_top_n(rec, "a", 2, items, scores, NULL), PATRON_INVALID_ARGUMENT, "written = NULL");
+  CHECK_FAILS(patron_recommender_top_n((const patron_recommender*)(const void*)log, "a", 2, items, scores, &written),
+              PATRON_INVALID_ARGUMENT, "wrong handle kind");
+  CHECK_FAILS(patron_recommender_top_n(NULL, "a", 2, items, scores, &written), PATRON_INVALID_ARGUMENT,
+              "recommender = NULL");
+  {
+    patron_read_options ro;
+    CHECK_OK(patron_read_options_init(&ro));
+    ro.item_position = -2;
+    CHECK_FAILS(patron_transaction_log_read("x.csv", &ro, &plain, NULL), PATRON_INVALID_ARGUMENT,
+                "options->item_position = -2");
+  }
+  patron_recommender_free(rec);
+  patron_recommender_free(NULL);
+  patron_transaction_log_free(plain);
+  patron_transaction_log_free(log);
+}
+
 /* ---- threads: several threads score on one handle ----------------------------------------------- */
 
 enum { kThreads = 6, kRounds = 15 };
@@ -1016,10 +1128,12 @@ int main(int argc, char** argv) {
     test_log_and_summary();
     test_rfm();
     test_kmeans();
+    test_recommend();
   } else if (strcmp(argv[1], "errors") == 0) {
     test_errors();
     test_rfm_errors();
     test_kmeans_errors();
+    test_recommend_errors();
   } else if (strcmp(argv[1], "threads") == 0) {
     test_threads();
   } else {

@@ -93,6 +93,8 @@ typedef struct patron_read_options {
   int32_t amount_position;
   int32_t returns;             /* rows with negative amounts: 0 = drop, 1 = net off, 2 = error */
   int32_t lenient;             /* nonzero: skip and count bad rows instead of failing */
+  const char* item_column;     /* product column (for recommendations), or NULL */
+  int32_t item_position;       /* 1-based, used when > 0 */
 } patron_read_options;
 
 /** Fills *options with the defaults (detect everything, strict, drop returns). */
@@ -105,6 +107,13 @@ PATRON_CAPI patron_status patron_transaction_log_from_arrays(const char* const* 
                                                              const int64_t* times,
                                                              const double* amounts, size_t n,
                                                              patron_transaction_log** out);
+/** The same with an item (product) per row, as recommendations need: row i is customer_ids[i]
+ *  buying item_ids[i] for amounts[i] at times[i]. */
+PATRON_CAPI patron_status patron_transaction_log_from_items(const char* const* customer_ids,
+                                                            const char* const* item_ids,
+                                                            const int64_t* times,
+                                                            const double* amounts, size_t n,
+                                                            patron_transaction_log** out);
 /** Reads a CSV/TSV/blank-separated file (optionally gzip'd); options NULL = defaults.
  *  *rows_skipped (may be NULL) receives the rows a lenient read skipped. */
 PATRON_CAPI patron_status patron_transaction_log_read(const char* path,
@@ -407,6 +416,32 @@ PATRON_CAPI patron_status patron_kmeans_predict(const patron_kmeans* model, cons
                                                 size_t n, size_t d, int32_t* labels,
                                                 double* distances);
 PATRON_CAPI void patron_kmeans_free(patron_kmeans* model);
+
+/* ---- recommendations: item-item neighbours, top-N per customer ----------------------------- */
+/** Item-item kNN (Sarwar et al. 2001; Deshpande & Karypis 2004) fitted on a log with items; the
+ *  customer × item values are purchase counts. Immutable: many threads may ask at once. */
+typedef struct patron_recommender patron_recommender;
+
+/** Similarities: see patron/recommend/item_knn.hpp for the formulas. */
+#define PATRON_SIMILARITY_COSINE 0
+#define PATRON_SIMILARITY_JACCARD 1
+#define PATRON_SIMILARITY_BM25 2
+#define PATRON_SIMILARITY_TFIDF 3
+
+/** Fits on a log that has items (patron_transaction_log_from_items, or a file read with an
+ *  item column); keeps `neighbours` (>= 1) most similar items per item. */
+PATRON_CAPI patron_status patron_recommender_fit(const patron_transaction_log* log,
+                                                 int32_t similarity, size_t neighbours,
+                                                 patron_recommender** out);
+/** Up to n items the customer has not bought, best first, scored
+ *  score(j) = sum over bought items i of count(i) · sim(i, j); only scores > 0 are returned.
+ *  items[k] point to item ids valid until the recommender is freed; *written gets the count.
+ *  A customer id not in the fitted log is PATRON_INVALID_ARGUMENT. */
+PATRON_CAPI patron_status patron_recommender_top_n(const patron_recommender* recommender,
+                                                   const char* customer_id, size_t n,
+                                                   const char** items, double* scores,
+                                                   size_t* written);
+PATRON_CAPI void patron_recommender_free(patron_recommender* recommender);
 
 #ifdef __cplusplus
 }  /* extern "C" */
