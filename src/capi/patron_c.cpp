@@ -23,6 +23,10 @@
 #include "patron/data/summary.hpp"
 #include "patron/data/summary_io.hpp"
 #include "patron/error.hpp"
+#include "patron/lifecycle/builtin.hpp"
+#include "patron/lifecycle/features.hpp"
+#include "patron/lifecycle/state_machine.hpp"
+#include "patron/lifecycle/table_io.hpp"
 #include "patron/models/bgnbd.hpp"
 #include "patron/models/clv.hpp"
 #include "patron/models/gamma_gamma.hpp"
@@ -128,6 +132,12 @@ struct patron_recommender {
   std::uint32_t tag = kind;
   patron::recommend::interactions history;
   std::optional<patron::recommend::item_knn> knn;
+};
+
+struct patron_lifecycle {
+  static constexpr std::uint32_t kind = 0x504c4946;  // "PLIF"
+  std::uint32_t tag = kind;
+  std::optional<patron::lifecycle::state_machine> machine;
 };
 
 namespace {
@@ -1132,5 +1142,103 @@ patron_status patron_recommender_top_n(const patron_recommender* recommender, co
 }
 
 void patron_recommender_free(patron_recommender* recommender) { free_handle(recommender); }
+
+// ---- lifecycle --------------------------------------------------------------------------------------
+static_assert(PATRON_FEATURE_COUNT == patron::lifecycle::feature_count);
+static_assert(PATRON_FEATURE_RECENCY_DAYS == static_cast<int>(patron::lifecycle::feature::recency_days));
+static_assert(PATRON_FEATURE_MEAN_INTERPURCHASE_DAYS ==
+              static_cast<int>(patron::lifecycle::feature::mean_interpurchase_days));
+static_assert(PATRON_FEATURE_P_ALIVE == static_cast<int>(patron::lifecycle::feature::p_alive));
+static_assert(PATRON_FEATURE_DAYS_SINCE_CONTACT == static_cast<int>(patron::lifecycle::feature::days_since_contact));
+
+patron_status patron_lifecycle_builtin(const char* name, patron_lifecycle** out) {
+  const char* w = "patron_lifecycle_builtin";
+  return make_handle(out, w, [&](patron_lifecycle& h) {
+    const std::string_view n = text_in(name, w, "name");
+    if (n == "seven")
+      h.machine.emplace(patron::lifecycle::seven_stage_table());
+    else if (n == "four")
+      h.machine.emplace(patron::lifecycle::four_stage_table());
+    else
+      throw invalid_argument_error(w, "name", std::string(n), "must be \"seven\" or \"four\"");
+  });
+}
+
+patron_status patron_lifecycle_load(const char* path, patron_lifecycle** out) {
+  const char* w = "patron_lifecycle_load";
+  return make_handle(out, w, [&](patron_lifecycle& h) {
+    h.machine.emplace(patron::lifecycle::load_table(text_in(path, w, "path")));
+  });
+}
+
+patron_status patron_lifecycle_state_count(const patron_lifecycle* lifecycle, size_t* count) {
+  const char* w = "patron_lifecycle_state_count";
+  return guard(w, [&] {
+    const auto& m = *handle(lifecycle, w, "lifecycle").machine;
+    need(count, w, "count");
+    *count = m.state_count();
+  });
+}
+
+patron_status patron_lifecycle_state_name(const patron_lifecycle* lifecycle, int32_t state, const char** name) {
+  const char* w = "patron_lifecycle_state_name";
+  return guard(w, [&] {
+    const auto& m = *handle(lifecycle, w, "lifecycle").machine;
+    need(name, w, "name");
+    if (state < 0 || static_cast<std::size_t>(state) >= m.state_count())
+      throw invalid_argument_error(w, "state", std::to_string(state),
+                                   "must be in 0.." + std::to_string(m.state_count() - 1));
+    *name = m.state_name(static_cast<patron::lifecycle::state_id>(state)).c_str();
+  });
+}
+
+patron_status patron_lifecycle_state(const patron_lifecycle* lifecycle, const char* name, int32_t* state) {
+  const char* w = "patron_lifecycle_state";
+  return guard(w, [&] {
+    const auto& m = *handle(lifecycle, w, "lifecycle").machine;
+    const std::string_view n = text_in(name, w, "name");
+    need(state, w, "state");
+    *state = m.state(n);
+  });
+}
+
+patron_status patron_lifecycle_initial(const patron_lifecycle* lifecycle, int32_t* state) {
+  const char* w = "patron_lifecycle_initial";
+  return guard(w, [&] {
+    const auto& m = *handle(lifecycle, w, "lifecycle").machine;
+    need(state, w, "state");
+    *state = m.initial();
+  });
+}
+
+patron_status patron_lifecycle_classify(const patron_lifecycle* lifecycle, const char* event, const int32_t* from,
+                                        size_t n, const double* const* features, size_t n_features, int32_t* to) {
+  const char* w = "patron_lifecycle_classify";
+  return guard(w, [&] {
+    const auto& m = *handle(lifecycle, w, "lifecycle").machine;
+    const auto e = m.event(text_in(event, w, "event"));
+    if (n_features > PATRON_FEATURE_COUNT)
+      throw invalid_argument_error(w, "n_features", std::to_string(n_features),
+                                   "must be <= " + std::to_string(PATRON_FEATURE_COUNT));
+    if (n_features != 0) need(features, w, "features");
+    if (n == 0) return;
+    need(from, w, "from");
+    need(to, w, "to");
+    std::vector<patron::lifecycle::state_id> states(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      if (from[i] < 0 || static_cast<std::size_t>(from[i]) >= m.state_count())
+        throw patron::data_error(errc::out_of_range, w, i + 1, 0, "from", std::to_string(from[i]),
+                                 "not a state id (0.." + std::to_string(m.state_count() - 1) + ")");
+      states[i] = static_cast<patron::lifecycle::state_id>(from[i]);
+    }
+    patron::lifecycle::feature_columns columns(n);
+    for (std::size_t f = 0; f < n_features; ++f)
+      if (features[f] != nullptr) columns.set(static_cast<patron::lifecycle::feature>(f), {features[f], n});
+    m.classify(states, e, columns, states);
+    for (std::size_t i = 0; i < n; ++i) to[i] = states[i];
+  });
+}
+
+void patron_lifecycle_free(patron_lifecycle* lifecycle) { free_handle(lifecycle); }
 
 }  // extern "C"

@@ -1030,6 +1030,94 @@ static void test_recommend_errors(void) {
   patron_transaction_log_free(log);
 }
 
+
+/* ---- lifecycle ---------------------------------------------------------------------------------- */
+
+/* The four-stage table as include/patron/lifecycle/builtin.hpp defines it: potential -purchase->
+ * new -purchase-> existing; review: new/existing with recency_days > 365 -> churned; churned
+ * -purchase-> existing; every other review stays. NaN recency compares false: stays. */
+static void test_lifecycle(void) {
+  patron_lifecycle* lc = NULL;
+  int32_t potential = -1, fresh = -1, existing = -1, churned = -1, initial = -1;
+  size_t count = 0;
+  const char* name = NULL;
+  CHECK_OK(patron_lifecycle_builtin("four", &lc));
+  CHECK_OK(patron_lifecycle_state_count(lc, &count));
+  CHECK(count == 4);
+  CHECK_OK(patron_lifecycle_state(lc, "potential", &potential));
+  CHECK_OK(patron_lifecycle_state(lc, "new", &fresh));
+  CHECK_OK(patron_lifecycle_state(lc, "existing", &existing));
+  CHECK_OK(patron_lifecycle_state(lc, "churned", &churned));
+  CHECK_OK(patron_lifecycle_initial(lc, &initial));
+  CHECK(initial == potential);
+  CHECK_OK(patron_lifecycle_state_name(lc, churned, &name));
+  CHECK(strcmp(name, "churned") == 0);
+  {
+    const int32_t from[3] = {potential, fresh, churned};
+    int32_t to[3];
+    CHECK_OK(patron_lifecycle_classify(lc, "purchase", from, 3, NULL, 0, to));
+    CHECK(to[0] == fresh && to[1] == existing && to[2] == existing);
+  }
+  {
+    int32_t states[5] = {fresh, fresh, existing, potential, existing};
+    const double recency[5] = {10, 400, 366, 500, NAN};
+    const double* features[PATRON_FEATURE_COUNT] = {0};
+    features[PATRON_FEATURE_RECENCY_DAYS] = recency;
+    CHECK_OK(patron_lifecycle_classify(lc, "review", states, 5, features, PATRON_FEATURE_COUNT, states));
+    CHECK(states[0] == fresh && states[1] == churned && states[2] == churned && states[3] == potential &&
+          states[4] == existing);
+  }
+  patron_lifecycle_free(lc);
+  lc = NULL;
+  CHECK_OK(patron_lifecycle_builtin("seven", &lc));
+  CHECK_OK(patron_lifecycle_state_count(lc, &count));
+  CHECK(count == 7);
+  CHECK_OK(patron_lifecycle_initial(lc, &initial));
+  CHECK_OK(patron_lifecycle_state_name(lc, initial, &name));
+  CHECK(strcmp(name, "prospect") == 0);
+  patron_lifecycle_free(lc);
+}
+
+static void test_lifecycle_errors(void) {
+  patron_lifecycle* lc = NULL;
+  const int32_t from[2] = {0, 9};
+  const int32_t ok_from[2] = {1, 1};
+  int32_t to[2], state;
+  size_t count;
+  const char* name;
+  const double* features[PATRON_FEATURE_COUNT] = {0};
+  CHECK_FAILS(patron_lifecycle_builtin("five", &lc), PATRON_INVALID_ARGUMENT, "name = five");
+  CHECK_FAILS(patron_lifecycle_builtin(NULL, &lc), PATRON_INVALID_ARGUMENT, "name = NULL");
+  CHECK_FAILS(patron_lifecycle_builtin("four", NULL), PATRON_INVALID_ARGUMENT, "out = NULL");
+  CHECK_FAILS(patron_lifecycle_load(NULL, &lc), PATRON_INVALID_ARGUMENT, "path = NULL");
+  CHECK(patron_lifecycle_load("/nonexistent/table.json", &lc) == PATRON_IO_ERROR);
+  CHECK(lc == NULL);
+  CHECK_OK(patron_lifecycle_builtin("four", &lc));
+  CHECK_FAILS(patron_lifecycle_classify(lc, "purchase", from, 2, NULL, 0, to), PATRON_OUT_OF_RANGE,
+              "patron_lifecycle_classify:2: from = ");
+  CHECK_FAILS(patron_lifecycle_classify(lc, "visit", ok_from, 2, NULL, 0, to), PATRON_BAD_RULE, "event = \"visit\": no such event");
+  CHECK_FAILS(patron_lifecycle_classify(lc, NULL, ok_from, 2, NULL, 0, to), PATRON_INVALID_ARGUMENT, "event = NULL");
+  CHECK_FAILS(patron_lifecycle_classify(lc, "review", ok_from, 2, NULL, 0, to), PATRON_BAD_RULE, "recency_days");
+  CHECK_FAILS(patron_lifecycle_classify(lc, "review", ok_from, 2, features, 12, to), PATRON_INVALID_ARGUMENT,
+              "n_features = 12");
+  CHECK_FAILS(patron_lifecycle_classify(lc, "review", ok_from, 2, NULL, 3, to), PATRON_INVALID_ARGUMENT,
+              "features = NULL");
+  CHECK_FAILS(patron_lifecycle_classify(lc, "purchase", NULL, 2, NULL, 0, to), PATRON_INVALID_ARGUMENT, "from = NULL");
+  CHECK_FAILS(patron_lifecycle_classify(lc, "purchase", ok_from, 2, NULL, 0, NULL), PATRON_INVALID_ARGUMENT, "to = NULL");
+  CHECK_OK(patron_lifecycle_classify(lc, "purchase", NULL, 0, NULL, 0, NULL));
+  CHECK_FAILS(patron_lifecycle_classify((const patron_lifecycle*)(const void*)from, "purchase", ok_from, 2, NULL, 0, to),
+              PATRON_INVALID_ARGUMENT, "wrong handle kind");
+  CHECK_FAILS(patron_lifecycle_state(lc, "gone", &state), PATRON_BAD_RULE, "state = \"gone\": no such state");
+  CHECK_FAILS(patron_lifecycle_state(lc, "new", NULL), PATRON_INVALID_ARGUMENT, "state = NULL");
+  CHECK_FAILS(patron_lifecycle_state_name(lc, 4, &name), PATRON_INVALID_ARGUMENT, "state = 4");
+  CHECK_FAILS(patron_lifecycle_state_name(lc, -1, &name), PATRON_INVALID_ARGUMENT, "state = -1");
+  CHECK_FAILS(patron_lifecycle_state_count(lc, NULL), PATRON_INVALID_ARGUMENT, "count = NULL");
+  CHECK_FAILS(patron_lifecycle_state_count(NULL, &count), PATRON_INVALID_ARGUMENT, "lifecycle = NULL");
+  CHECK_FAILS(patron_lifecycle_initial(lc, NULL), PATRON_INVALID_ARGUMENT, "state = NULL");
+  patron_lifecycle_free(lc);
+  patron_lifecycle_free(NULL);
+}
+
 /* ---- threads: several threads score on one handle ----------------------------------------------- */
 
 enum { kThreads = 6, kRounds = 15 };
@@ -1129,11 +1217,13 @@ int main(int argc, char** argv) {
     test_rfm();
     test_kmeans();
     test_recommend();
+    test_lifecycle();
   } else if (strcmp(argv[1], "errors") == 0) {
     test_errors();
     test_rfm_errors();
     test_kmeans_errors();
     test_recommend_errors();
+    test_lifecycle_errors();
   } else if (strcmp(argv[1], "threads") == 0) {
     test_threads();
   } else {

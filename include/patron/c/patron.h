@@ -443,6 +443,51 @@ PATRON_CAPI patron_status patron_recommender_top_n(const patron_recommender* rec
                                                    size_t* written);
 PATRON_CAPI void patron_recommender_free(patron_recommender* recommender);
 
+/* ---- lifecycle stages: a validated state-machine table, classified in batches --------------- */
+/** A compiled lifecycle table (states, events, guarded transitions; first matching row wins). */
+typedef struct patron_lifecycle patron_lifecycle;
+
+/** Feature columns a table's guards may test (units: days, the log's currency); index of the
+ *  `features` array of patron_lifecycle_classify. See patron/lifecycle/features.hpp. */
+#define PATRON_FEATURE_RECENCY_DAYS 0
+#define PATRON_FEATURE_FREQUENCY 1
+#define PATRON_FEATURE_MONETARY 2
+#define PATRON_FEATURE_TOTAL_SPEND 3
+#define PATRON_FEATURE_TENURE_DAYS 4
+#define PATRON_FEATURE_MEAN_INTERPURCHASE_DAYS 5
+#define PATRON_FEATURE_P_ALIVE 6
+#define PATRON_FEATURE_EXPECTED_PURCHASES 7
+#define PATRON_FEATURE_CLV 8
+#define PATRON_FEATURE_RFM_SEGMENT 9
+#define PATRON_FEATURE_DAYS_SINCE_CONTACT 10
+#define PATRON_FEATURE_COUNT 11
+
+/** A built-in lifecycle with its default guards: "seven" (prospect ... terminated) or "four"
+ *  (potential, new, existing, churned). Events "purchase" and "review". */
+PATRON_CAPI patron_status patron_lifecycle_builtin(const char* name, patron_lifecycle** out);
+/** A table file (JSON or CSV, as `patron lifecycle --table`), validated. */
+PATRON_CAPI patron_status patron_lifecycle_load(const char* path, patron_lifecycle** out);
+/** Number of states; state ids are 0..count-1. */
+PATRON_CAPI patron_status patron_lifecycle_state_count(const patron_lifecycle* lifecycle,
+                                                       size_t* count);
+/** Name of a state (valid until the lifecycle is freed). */
+PATRON_CAPI patron_status patron_lifecycle_state_name(const patron_lifecycle* lifecycle,
+                                                      int32_t state, const char** name);
+/** The id of a state by name (an unknown name is PATRON_BAD_RULE), and the initial state. */
+PATRON_CAPI patron_status patron_lifecycle_state(const patron_lifecycle* lifecycle,
+                                                 const char* name, int32_t* state);
+PATRON_CAPI patron_status patron_lifecycle_initial(const patron_lifecycle* lifecycle,
+                                                   int32_t* state);
+/** Fires `event` for n customers in states from[i], writing their next states to to[i] (may
+ *  alias from). features[f] (f = PATRON_FEATURE_*, n_features <= PATRON_FEATURE_COUNT) is a
+ *  column of n values or NULL when absent; NaN means "unknown" (comparisons on it are false).
+ *  A guard testing an absent column, or an event the table lacks, is PATRON_BAD_RULE. */
+PATRON_CAPI patron_status patron_lifecycle_classify(const patron_lifecycle* lifecycle,
+                                                    const char* event, const int32_t* from,
+                                                    size_t n, const double* const* features,
+                                                    size_t n_features, int32_t* to);
+PATRON_CAPI void patron_lifecycle_free(patron_lifecycle* lifecycle);
+
 #ifdef __cplusplus
 }  /* extern "C" */
 #endif
