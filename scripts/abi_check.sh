@@ -7,8 +7,15 @@
 # Exit 0 = compatible, 1 = broken or failed, 77 = skipped (no tagged release yet).
 set -euo pipefail
 src="$(cd "${1:-$(dirname "${BASH_SOURCE[0]}")/..}" && pwd)"
-head_ref="$(git -C "$src" rev-parse HEAD)"
-baseline="$(git -C "$src" describe --tags --abbrev=0 --match 'v[0-9]*' "$head_ref" 2>/dev/null || true)"
+if ! head_ref="$(git -C "$src" rev-parse HEAD 2>/dev/null)"; then
+  echo "abi_check: $src is not a git checkout, no release tags to compare against: skipped"
+  exit 77
+fi
+# The newest release tag reachable from HEAD that is not HEAD itself.
+baseline=""
+while read -r tag; do
+  if [[ "$(git -C "$src" rev-list -n 1 "$tag")" != "$head_ref" ]]; then baseline="$tag"; break; fi
+done < <(git -C "$src" tag --list 'v[0-9]*' --sort=-v:refname --merged HEAD)
 if [[ -z "$baseline" ]]; then
   echo "abi_check: no tagged release (v*) yet, nothing to compare against: skipped"
   exit 77
