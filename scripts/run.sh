@@ -64,6 +64,11 @@ case "$cmd" in
       echo "== ${exe##*/}"
       (cd "$here" && "$exe")
     done
+    # The Python ctypes example (examples/python) against the C ABI, with Debian's python3.
+    if [[ -x /usr/bin/python3 && -e "$here/build/test/src/capi/libpatron_c.so.1" ]]; then
+      echo "== examples/python/cdnow_clv.py"
+      (cd "$here" && PATRON_C_LIBRARY="$here/build/test/src/capi/libpatron_c.so.1" /usr/bin/python3 examples/python/cdnow_clv.py)
+    fi
     ;;
   sanitize)
     install_missing
