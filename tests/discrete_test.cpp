@@ -297,6 +297,10 @@ TEST_CASE("sbg: DEL and DERL equal their discounted sums", "[sbg][reference]") {
     for (int k = 0; k < 3000; ++k) derl += m.survival(n + 1 + k) / m.survival(n) * std::pow(1 + d, -k);
     CHECK(m.derl(d, n) == Approx(derl).epsilon(1e-10));
   }
+  // A rate under 1 % per period takes the transformed-2F1 route instead of the direct series.
+  double del_small = 0;
+  for (int t = 0; t < 20000; ++t) del_small += m.survival(t) * std::pow(1.005, -t);
+  CHECK(m.del(0.005) == Approx(del_small).epsilon(1e-9));
   // The expected lifetime is the undiscounted sum (α > 1 only).
   if (a > 1) {
     double life = 0;

@@ -41,28 +41,28 @@ template <class Real>
 /// Per-customer log-likelihood, FHS 2010 eq. 5:
 ///   L = B(α+x, β+n−x)/B(α,β) · B(γ, δ+n)/B(γ,δ)
 ///     + Σ_{i=0}^{n−t_x−1} B(α+x, β+t_x−x+i)/B(α,β) · B(γ+1, δ+t_x+i)/B(γ,δ),
-/// the i-th sum term being death right after opportunity t_x+i. Summed in log space.
+/// the i-th sum term being death right after opportunity t_x+i. The sum terms shrink by the
+/// ratio (β+t_x−x+i)/(α+β+t_x+i) · (δ+t_x+i)/(γ+δ+t_x+i+1) < 1, so they are summed relative to
+/// the first (two log-betas, then one multiply per term) and combined in log space.
 /// Cost O(n − t_x).
 template <class Real>
 [[nodiscard]] Real bgbb_log_likelihood(Real alpha, Real beta, Real gamma, Real delta, Real x, Real t_x, Real n) {
   using std::exp;
   using std::log;
+  using std::log1p;
   const Real first = bgbb_log_alive_term(alpha, beta, gamma, delta, x, n);
-  const Real lb_ab = lbeta(alpha, beta), lb_gd = lbeta(gamma, delta);
-  // Terms are collected relative to the largest seen so far (a running log-sum-exp).
-  Real m = first, acc = 1;
   const long k_end = static_cast<long>(std::lround(static_cast<double>(n - t_x)));
-  for (long i = 0; i < k_end; ++i) {
+  if (k_end <= 0) return first;
+  const Real log_s0 = lbeta(alpha + x, beta + t_x - x) - lbeta(alpha, beta) + lbeta(gamma + 1, delta + t_x) -
+                      lbeta(gamma, delta);
+  Real rho = 1, sum = 1;
+  for (long i = 0; i + 1 < k_end; ++i) {
     const Real ii = Real(static_cast<double>(i));
-    const Real t = lbeta(alpha + x, beta + t_x - x + ii) - lb_ab + lbeta(gamma + 1, delta + t_x + ii) - lb_gd;
-    if (t > m) {
-      acc = acc * exp(m - t) + 1;
-      m = t;
-    } else {
-      acc += exp(t - m);
-    }
+    rho *= (beta + t_x - x + ii) / (alpha + beta + t_x + ii) * (delta + t_x + ii) / (gamma + delta + t_x + ii + 1);
+    sum += rho;
   }
-  return m + log(acc);
+  const Real log_sum = log_s0 + log(sum);
+  return first > log_sum ? first + log1p(exp(log_sum - first)) : log_sum + log1p(exp(first - log_sum));
 }
 
 /// Σ_{k=1}^{K} ρ_k with ρ_k = (δ+n)_k/(γ+δ+n)_k: by telescoping (Γ(δ+m)/Γ(γ+δ+m) is a
@@ -97,7 +97,7 @@ template <class Real>
 [[nodiscard]] log_value<Real> bgbb_log_discounted_survival_sum(Real gamma, Real delta, Real n, Real d) {
   using std::log;
   const Real z = 1 / (1 + d);
-  auto f = log_hyp2f1(Real(1), delta + n + 1, gamma + delta + n + 1, z);
+  auto f = log_hyp2f1_unit_a(delta + n + 1, gamma + delta + n + 1, z);
   f.log_abs += log(z) + log(delta + n) - log(gamma + delta + n);
   f.ok = f.ok && f.sign > 0;
   return f;

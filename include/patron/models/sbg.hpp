@@ -37,7 +37,7 @@ template <class Real>
 /// 2010, Marketing Science 29(1), eq. 6 with the (β+m−1)/(α+β+m−1) factor taken out).
 template <class Real>
 [[nodiscard]] log_value<Real> sbg_log_discounted_sum(Real alpha, Real beta, Real m, Real z) {
-  return log_hyp2f1(Real(1), beta + m, alpha + beta + m, z);
+  return log_hyp2f1_unit_a(beta + m, alpha + beta + m, z);
 }
 
 }  // namespace patron::detail
