@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -281,6 +282,30 @@ TEST_CASE("cli: patron fit --model bgbb and sbg write model files", "[cli][bgbb]
   const run_result bad = run("fit --model sbg --input '" + up + "'");
   CHECK(bad.status == 3);
   CHECK_THAT(bad.err, Contains(":4:2: alive = \"700\": survivors increase"));
+  // patron score with both files.
+  const std::string bfile = write_file("bgbb.json", b.out), sfile = write_file("sbg.json", s.out);
+  const run_result sb = run("score --model '" + bfile + "' --input '" + patron_test::data_file("donations.csv") +
+                            "' --horizon 5 --discount-rate 0.1");
+  INFO(sb.err);
+  REQUIRE(sb.status == 0);
+  CHECK(sb.out.rfind("customer_id,p_alive,expected_purchases,dert\n", 0) == 0);
+  const bgbb& bm = std::get<bgbb>(m);
+  // Row 1 of donations.csv is (x, t_x, n) = (0, 0, 6); yearly opportunities, so 10 % a year is d = 0.1.
+  std::istringstream rows(sb.out);
+  std::string header, row1;
+  std::getline(rows, header);
+  std::getline(rows, row1);
+  double pa = 0, ep = 0, de = 0;
+  REQUIRE(std::sscanf(row1.c_str(), "1,%lf,%lf,%lf", &pa, &ep, &de) == 3);
+  CHECK(pa == Approx(bm.p_alive(0, 0, 6)).epsilon(1e-12));
+  CHECK(ep == Approx(bm.expected_purchases(5, 0, 0, 6)).epsilon(1e-12));
+  CHECK(de == Approx(bm.dert(0.1, 0, 0, 6)).epsilon(1e-12));
+  const run_result ss = run("score --model '" + sfile + "' --input '" + surv + "' --horizon 12 --discount-rate 0.1");
+  INFO(ss.err);
+  REQUIRE(ss.status == 0);
+  CHECK(ss.out.rfind("cohort,period,alive,expected_alive,survival,retention,churn_probability,derl\n", 0) == 0);
+  CHECK_THAT(ss.out, Contains("\n1,7,241,"));
+  CHECK_THAT(ss.out, Contains("\n1,12,,"));
   // A bgbb file is not a continuous-time model file, and vice versa.
   CHECK_THROWS_AS(model_from_json(b.out, "bgbb.json"), data_error);
 }

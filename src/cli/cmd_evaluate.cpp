@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // `patron evaluate`: fit purchase models on a calibration period and score them on the holdout.
 #include <cmath>
+#include <cstdio>
 #include <iostream>
 #include <memory>
 #include <sstream>
