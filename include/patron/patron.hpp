@@ -25,6 +25,10 @@
 #include "patron/models/gamma_gamma.hpp"
 #include "patron/models/clv.hpp"
 #include "patron/models/model_io.hpp"
+#include "patron/models/bgbb.hpp"
+#include "patron/models/sbg.hpp"
+#include "patron/models/evaluate.hpp"
+#include "patron/data/discrete_io.hpp"
 
 #include "patron/rfm.hpp"
 #include "patron/value/tiers.hpp"

@@ -61,6 +61,7 @@ void add_lifecycle_command(CLI::App& app);
 void add_triggers_command(CLI::App& app);
 void add_export_command(CLI::App& app);
 void add_campaign_command(CLI::App& app);
+void add_evaluate_command(CLI::App& app);
 
 }  // namespace patron::cli
 

@@ -11,6 +11,7 @@
 #include "patron/models/clv.hpp"
 #include "patron/models/model_io.hpp"
 #include "patron/value/discount.hpp"
+#include "score_discrete.hpp"
 
 namespace patron::cli {
 namespace {
@@ -21,6 +22,10 @@ struct score_args {
 };
 
 void run_score(const score_args& a) {
+  if (is_discrete_model_file(a.model)) {  // bgbb, sbg: src/cli/score_discrete.cpp
+    run_score_discrete(a.model, a.input, a.output, a.horizon, a.discount, a.rate_unit, a.rate_type_name);
+    return;
+  }
   const any_model m = load_model(a.model);
   if (std::holds_alternative<gamma_gamma>(m))
     throw invalid_argument_error("score", "--model", a.model, "is a spend model (gg): pass it as --spend");

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <fstream>
 #include <sstream>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -64,10 +65,7 @@ model_parts parts_of(const any_model& m) {
   throw data_error(errc::bad_model, source, 0, 0, field, value, problem);
 }
 
-}  // namespace
-
-std::string model_to_json(const any_model& model, const model_file_info& info) {
-  const auto p = parts_of(model);
+std::string parts_to_json(const model_parts& p, const model_file_info& info) {
   // Written by hand (not json::dump) so doubles keep the shortest round-trip form.
   std::ostringstream o;
   o << "{\n  \"format\": \"patron-model\",\n  \"format_version\": 1,\n  \"model\": \"" << p.name << "\",\n";
@@ -87,7 +85,17 @@ std::string model_to_json(const any_model& model, const model_file_info& info) {
   return o.str();
 }
 
-any_model model_from_json(const std::string& text, const std::string& source, model_file_info* info) {
+// Parses and checks a model file whose model name is one of `known` (name → parameter names).
+// Returns the name, the parameters in order and the time unit; fills `info`.
+struct parsed_file {
+  std::string name;
+  std::vector<double> v;
+  time_unit unit;
+};
+
+parsed_file parse_file(const std::string& text, const std::string& source, model_file_info* info,
+                       const std::vector<std::pair<std::string, std::vector<std::string>>>& known,
+                       const char* known_text) {
   json j;
   try {
     j = json::parse(text);
@@ -100,10 +108,13 @@ any_model model_from_json(const std::string& text, const std::string& source, mo
     bad(source, "format_version", j.contains("format_version") ? j["format_version"].dump() : "", "unsupported (this library reads 1)");
   const std::string name = j.value("model", std::string());
   std::vector<std::string> names;
-  if (name == "bgnbd" || name == "mbgnbd") names = bgnbd::param_names();
-  else if (name == "pnbd") names = pnbd::param_names();
-  else if (name == "gg") names = gamma_gamma::param_names();
-  else bad(source, "model", name, "unknown model (bgnbd, mbgnbd, pnbd, gg)");
+  bool found = false;
+  for (const auto& [k, ns] : known)
+    if (k == name) {
+      names = ns;
+      found = true;
+    }
+  if (!found) bad(source, "model", name, std::string("unknown model (") + known_text + ")");
   if (!j.contains("params") || !j["params"].is_object()) bad(source, "params", "", "missing");
   std::vector<double> v;
   for (const auto& n : names) {
@@ -132,6 +143,27 @@ any_model model_from_json(const std::string& text, const std::string& source, mo
         info->std_errors.push_back(se.contains(n) && se[n].is_number() ? se[n].get<double>() : HUGE_VAL);
       }
   }
+  return {name, v, unit};
+}
+
+}  // namespace
+
+std::string model_to_json(const any_model& model, const model_file_info& info) {
+  return parts_to_json(parts_of(model), info);
+}
+
+std::string model_to_json(const discrete_model& model, const model_file_info& info) {
+  return parts_to_json(std::visit([](const auto& m) {
+                         return model_parts{m.model_name, m.param_names(), m.param_vector(), m.unit()};
+                       }, model),
+                       info);
+}
+
+any_model model_from_json(const std::string& text, const std::string& source, model_file_info* info) {
+  const auto [name, v, unit] = parse_file(text, source, info,
+                                          {{"bgnbd", bgnbd::param_names()}, {"mbgnbd", bgnbd::param_names()},
+                                           {"pnbd", pnbd::param_names()}, {"gg", gamma_gamma::param_names()}},
+                                          "bgnbd, mbgnbd, pnbd, gg");
   if (name == "bgnbd") return bgnbd({v[0], v[1], v[2], v[3]}, unit);
   if (name == "mbgnbd") return mbgnbd({v[0], v[1], v[2], v[3]}, unit);
   if (name == "pnbd") return pnbd({v[0], v[1], v[2], v[3]}, unit);
@@ -152,6 +184,29 @@ any_model load_model(const std::string& path, model_file_info* info) {
   std::ostringstream ss;
   ss << f.rdbuf();
   return model_from_json(ss.str(), path, info);
+}
+
+discrete_model discrete_model_from_json(const std::string& text, const std::string& source, model_file_info* info) {
+  const auto [name, v, unit] = parse_file(text, source, info,
+                                          {{"bgbb", bgbb::param_names()}, {"sbg", sbg::param_names()}}, "bgbb, sbg");
+  if (name == "bgbb") return bgbb({v[0], v[1], v[2], v[3]}, unit);
+  return sbg({v[0], v[1]}, unit);
+}
+
+void save_model(const std::string& path, const discrete_model& model, const model_file_info& info) {
+  std::ofstream f(path, std::ios::binary | std::ios::trunc);
+  if (!f) throw data_error(errc::io_error, path, 0, 0, "", "", "cannot open for writing");
+  f << model_to_json(model, info);
+  f.flush();
+  if (!f) throw data_error(errc::io_error, path, 0, 0, "", "", "write failed");
+}
+
+discrete_model load_discrete_model(const std::string& path, model_file_info* info) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw data_error(errc::io_error, path, 0, 0, "", "", "cannot open");
+  std::ostringstream ss;
+  ss << f.rdbuf();
+  return discrete_model_from_json(ss.str(), path, info);
 }
 
 }  // namespace patron::inline v1

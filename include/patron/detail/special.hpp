@@ -212,6 +212,26 @@ template <class Real>
   return x > 35 ? x + exp(-x) : log1p(exp(x));
 }
 
+/// ln 2F1(1, b; c; z) for 0 ≤ z < 1 and c ≥ b > 0, the form every BG/BB and sBG discounted sum
+/// takes. Its terms tₖ₊₁ = tₖ (b+k)/(c+k) z shrink at least geometrically (ratio ≤ z), so for
+/// z ≤ 0.99 the series is summed directly and stopped when the tail bound tₖ₊₁/(1−z) falls
+/// below eps·sum; closer to 1 (discount rates under about 1 % per period) it defers to
+/// log_hyp2f1's transformations.
+template <class Real>
+[[nodiscard]] log_value<Real> log_hyp2f1_unit_a(Real b, Real c, Real z) {
+  using std::log;
+  if (!(z >= 0) || !(z <= Real(0.99)) || !(c >= b) || !(b > 0)) return log_hyp2f1(Real(1), b, c, z);
+  const Real eps = eps_of<Real>() / 4;
+  Real t = 1, sum = 1;
+  for (long k = 0; k < 100000; ++k) {
+    const Real kk = Real(static_cast<double>(k));
+    t *= (b + kk) / (c + kk) * z;
+    sum += t;
+    if (t <= eps * sum * (1 - z)) return {log(sum), 1, true};
+  }
+  return log_hyp2f1(Real(1), b, c, z);
+}
+
 }  // namespace patron::detail
 
 #endif  // PATRON_DETAIL_SPECIAL_HPP

@@ -14,13 +14,14 @@
 
 namespace patron::inline v1 {
 
-/// A purchase model with DERT and expected purchases: bgnbd, mbgnbd, pnbd.
+/// A continuous-time purchase model with DERT(δ continuous per unit) and expected purchases:
+/// bgnbd, mbgnbd, pnbd (not bgbb, see bgbb.hpp).
 template <class M>
 concept purchase_model_type = requires(const M& m, const customer_summary_view& s, std::span<double> out) {
   m.dert(1.0, s, out);
   m.expected_purchases(1.0, s, out);
   { m.unit() } -> std::convertible_to<time_unit>;
-};
+} && !requires { M::discrete_opportunities; };  // BG/BB: DERT takes a discrete per-opportunity rate
 
 /// CLV = DERT(δ) × E[spend | x, m] × margin (Fader, Hardie & Lee 2005, JMR 42(4), eq. 1 form).
 /// δ is `rate` converted to the model's time unit (continuous per unit), so an annual rate and a

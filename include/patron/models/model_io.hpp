@@ -7,11 +7,13 @@
 #include <variant>
 #include <vector>
 
+#include "patron/models/bgbb.hpp"
 #include "patron/models/bgnbd.hpp"
 #include "patron/models/fit_result.hpp"
 #include "patron/models/gamma_gamma.hpp"
 #include "patron/models/mbgnbd.hpp"
 #include "patron/models/pnbd.hpp"
+#include "patron/models/sbg.hpp"
 
 namespace patron::inline v1 {
 
@@ -50,6 +52,17 @@ template <class M>
 /// File versions; throw data_error(errc::io_error) when the file cannot be written/read.
 void save_model(const std::string& path, const any_model& model, const model_file_info& info = {});
 [[nodiscard]] any_model load_model(const std::string& path, model_file_info* info = nullptr);
+
+/// The discrete-time and contractual models (BG/BB, sBG): the same file format ("model": "bgbb"
+/// or "sbg"; time_unit = one opportunity or period), kept in their own variant because they
+/// score other inputs (opportunities, survivor curves) than any_model's continuous-time models.
+using discrete_model = std::variant<bgbb, sbg>;
+[[nodiscard]] std::string model_to_json(const discrete_model& model, const model_file_info& info = {});
+/// Parses a bgbb or sbg model file; the same checks and errors as model_from_json.
+[[nodiscard]] discrete_model discrete_model_from_json(const std::string& text, const std::string& source = "<model>",
+                                                      model_file_info* info = nullptr);
+void save_model(const std::string& path, const discrete_model& model, const model_file_info& info = {});
+[[nodiscard]] discrete_model load_discrete_model(const std::string& path, model_file_info* info = nullptr);
 
 }  // namespace patron::inline v1
 
