@@ -57,6 +57,7 @@ void add_recommend_command(CLI::App& app);
 void add_lifecycle_command(CLI::App& app);
 void add_triggers_command(CLI::App& app);
 void add_export_command(CLI::App& app);
+void add_report_command(CLI::App& app);
 
 }  // namespace patron::cli
 

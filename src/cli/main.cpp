@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
   pc::add_lifecycle_command(app);
   pc::add_triggers_command(app);
   pc::add_export_command(app);
+  pc::add_report_command(app);
 
   std::vector<std::string> args(argv + 1, argv + argc);
   if (!args.empty() && args[0] == "help") {
