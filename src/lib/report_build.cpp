@@ -357,7 +357,7 @@ customer_report build_report(const transaction_log& input, const ingest_report& 
     r.gamma_gamma.note = e.what();
   }
   std::vector<double> tmp(s.size());
-  if (bg) {
+  if (bg) try {
     bg->p_alive(v, tmp);
     for (std::size_t i = 0; i < s.size(); ++i) alive[log.customers.find(s.id[i])] = tmp[i];
     bg->expected_purchases(next_units, v, tmp);
@@ -387,6 +387,16 @@ customer_report build_report(const transaction_log& input, const ingest_report& 
       }
       for (std::size_t i = 0; i < s.size(); ++i) clv[log.customers.find(s.id[i])] = acc[i] * sp[i] * o.margin;
     }
+  } catch (const error& e) {
+    // A fit at the edge of its range (tiny or degenerate logs) can leave a series' domain:
+    // the scores stay empty and the summary says why.
+    std::fill(alive.begin(), alive.end(), nan);
+    std::fill(expected.begin(), expected.end(), nan);
+    std::fill(clv.begin(), clv.end(), nan);
+    r.forecast_month.clear();
+    r.forecast_revenue.clear();
+    r.bgnbd.note = std::string("scores not computed: ") + e.what();
+    bg.reset();
   }
   double alive_sum = 0;
   for (std::size_t c = 0; c < n; ++c) {
@@ -417,7 +427,7 @@ customer_report build_report(const transaction_log& input, const ingest_report& 
       ++r.clv_hist[static_cast<std::size_t>(std::clamp(std::floor((c - lo) / (hi - lo) * bins), 0.0, bins - 1.0))];
   }
   // Frequency/recency matrix of expected purchases for the oldest customers (T = max T).
-  if (bg) {
+  if (bg) try {
     r.fr_age = *std::max_element(s.T.begin(), s.T.end());
     const double xmax = *std::max_element(s.x.begin(), s.x.end());
     for (double x : {0.0, 1.0, 2.0, 3.0, 5.0, 8.0, 12.0, 20.0, 35.0})
@@ -428,6 +438,8 @@ customer_report build_report(const transaction_log& input, const ingest_report& 
       for (double tx : r.fr_tx) row.push_back(bg->expected_purchases(next_units, x, x > 0 ? tx : 0.0, r.fr_age));
       r.fr_expected.push_back(std::move(row));
     }
+  } catch (const error&) {
+    r.fr_expected.clear();
   }
 
   // --- lifecycle: the seven-stage table replayed at month ends, the as-of date last -------------

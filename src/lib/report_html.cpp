@@ -24,7 +24,7 @@ std::string esc(std::string_view s) {
       case '<': o += "&lt;"; break;
       case '>': o += "&gt;"; break;
       case '"': o += "&quot;"; break;
-      case '\'': o += "&#39;"; break;
+      case '\'': o += "&apos;"; break;
       default:
         // Control characters are not allowed in XML 1.0 text.
         if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n') o += ' ';
