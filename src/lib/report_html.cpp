@@ -175,7 +175,7 @@ void heatmap(std::ostream& os, const std::string& id, const std::string& title, 
              const std::vector<std::vector<std::string>>& cell_text2, const std::vector<std::vector<double>>& shade,
              const std::string& row_label, const std::string& col_label, const std::string& caption, double cell_w = 70,
              double cell_h = 34) {
-  const double left = 120, top = 14;
+  const double left = 130, top = 30;
   const double w = std::max(420.0, left + cell_w * static_cast<double>(cols.size()) + 20);
   const double h = top + cell_h * static_cast<double>(rows.size()) + 56;
   chart c(id, title, w, h);
@@ -202,8 +202,7 @@ void heatmap(std::ostream& os, const std::string& id, const std::string& title, 
   const double base = top + cell_h * static_cast<double>(rows.size());
   for (std::size_t j = 0; j < cols.size(); ++j) text(b, left + cell_w * (static_cast<double>(j) + 0.5), base + 14, cols[j], "middle", "tick");
   text(b, left + cell_w * static_cast<double>(cols.size()) / 2, base + 36, col_label, "middle", "axis");
-  text(b, 12, top + cell_h * static_cast<double>(rows.size()) / 2, row_label, "middle", "axis",
-       " transform=\"rotate(-90 12 " + fmt(top + cell_h * static_cast<double>(rows.size()) / 2, 1) + ")\"");
+  text(b, 4, top - 10, row_label, "start", "axis");  // above the row labels: fits however few rows
   c.caption(caption);
   c.write(os);
 }
@@ -440,7 +439,7 @@ void write_html(const customer_report& r, std::ostream& os) {
     }
     for (int f = 1; f <= 5; ++f) cols.push_back("F = " + std::to_string(f));
     heatmap(os, "chart-rf-heatmap", "Recency × frequency: customers and mean total spend", rows, cols, t1, t2, sh,
-            "recency score (5 = bought most recently)", "frequency score (5 = most orders)",
+            "rows: recency score (5 = bought most recently)", "frequency score (5 = most orders)",
             "Each cell: number of customers (top) and their mean total spend in the log's currency (bottom); darker = more customers.",
             110, 40);
   }
@@ -512,7 +511,7 @@ void write_html(const customer_report& r, std::ostream& os) {
     }
     for (double t : r.fr_tx) cols.push_back(fmt(t, 0));
     heatmap(os, "chart-fr-matrix", "Expected purchases in the next " + fmt(r.options.next_period_days, 0) + " days by frequency and recency",
-            rows, cols, t1, {}, sh, "repeat purchases x", "time of the last purchase t_x (" + r.unit + "s after the first)",
+            rows, cols, t1, {}, sh, "rows: repeat purchases x", "time of the last purchase t_x (" + r.unit + "s after the first)",
             "For a customer whose first purchase was " + fmt(r.fr_age, 0) + " " + r.unit +
                 "s before the as-of date (BG/NBD). Customers who bought often but not lately are expected to buy little.",
             70, 30);
@@ -657,7 +656,7 @@ void write_html(const customer_report& r, std::ostream& os) {
     }
     const double cw = std::clamp(640.0 / static_cast<double>(std::max<std::size_t>(width, 1)), 26.0, 60.0);
     heatmap(os, "chart-cohorts", "Cohort retention: % of each first-purchase month buying again", rows, cols, t1, {}, sh,
-            "cohort: first-purchase month (customers)", "months since the first purchase",
+            "rows: first-purchase month (customers in the cohort)", "months since the first purchase",
             "Cell = % of the cohort's customers with a purchase in that month (month 0 = 100 %).", cw, 20);
   }
 
