@@ -39,4 +39,6 @@
 #include "patron/crm/presets.hpp"
 #include "patron/crm/export.hpp"
 
+#include "patron/report.hpp"
+
 #endif  // PATRON_PATRON_HPP
