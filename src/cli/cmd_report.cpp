@@ -92,7 +92,7 @@ void add_report_command(CLI::App& app) {
   cmd->add_option("--as-of", s->as_of, "Analysis date YYYY-MM-DD: later rows are left out (default: last day in the log)");
   cmd->add_option("--calibration-end", s->calibration_end,
                   "Also fit the models up to this date and check them on the days after it (holdout)");
-  cmd->add_option("--seed", s->flags.seed, "Seed of the k-means restarts")->capture_default_str();
+  cmd->add_option("--seed", s->flags.seed, "Seed of the k-means++ start (same seed, same clusters)")->capture_default_str();
   add_report_flags(*cmd, s->flags);
   cmd->callback([s] {
     const read_options ro = to_read_options(s->reader);
