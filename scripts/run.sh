@@ -30,6 +30,16 @@ install_missing() {
   fi
 }
 
+# The report's browser test (tests/report_test.cpp) renders report.html in headless Chromium.
+install_chromium() {
+  [[ -x /usr/bin/chromium ]] && return 0
+  echo "patron: installing Debian's chromium for the report's browser test" >&2
+  local sudo=()
+  if [[ $(id -u) -ne 0 ]]; then sudo=(sudo); fi
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends chromium >&2
+}
+
 # ccache may cache the CLI's and tests' precompiled headers only with this sloppiness.
 export CCACHE_SLOPPINESS="${CCACHE_SLOPPINESS:-pch_defines,time_macros,include_file_mtime,include_file_ctime}"
 
@@ -51,6 +61,7 @@ case "$cmd" in
     ;;
   test)
     install_missing
+    install_chromium
     configure "$here/build/test" -DPATRON_BUILD_BENCHMARKS=ON
     cmake --build "$here/build/test" -j "$jobs"
     ctest --test-dir "$here/build/test" --output-on-failure -j "$jobs"

@@ -44,5 +44,6 @@
 #include "patron/crm/export.hpp"
 
 #include "patron/campaign.hpp"
+#include "patron/report.hpp"
 
 #endif  // PATRON_PATRON_HPP

@@ -62,6 +62,7 @@ void add_triggers_command(CLI::App& app);
 void add_export_command(CLI::App& app);
 void add_campaign_command(CLI::App& app);
 void add_evaluate_command(CLI::App& app);
+void add_report_command(CLI::App& app);
 
 }  // namespace patron::cli
 

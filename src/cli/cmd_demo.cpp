@@ -8,11 +8,15 @@
 #include <string>
 #include <vector>
 
+#include <chrono>
+
 #include "cli.hpp"
 #include "demo.hpp"
 #include "patron/data/simulate.hpp"
 #include "patron/data/summary.hpp"
 #include "patron/error.hpp"
+#include "patron/report.hpp"
+#include "report_cli.hpp"
 
 namespace patron::cli {
 namespace {
@@ -64,6 +68,7 @@ demo_data make_demo_data(std::size_t customers, std::uint64_t seed) {
   d.truth.customers = customers;
   d.truth.seed = seed;
   d.truth.observation_days = 545;  // 1997-01-01 .. 1998-06-30: 39 + 39 weeks after 1997-01-01
+  d.truth.items = 500;             // a catalogue with a Zipf(1) popularity and paired items
   d.truth.validate();
   d.log = simulate_transactions(d.truth);
   summary_options so;
@@ -76,19 +81,38 @@ demo_data make_demo_data(std::size_t customers, std::uint64_t seed) {
 
 void add_demo_command(CLI::App& app) {
   struct state {
-    std::size_t customers = 10000;
-    std::uint64_t seed = 1;
+    std::size_t customers = 50000;
+    bool details = false;
+    report_flags flags;
   };
   auto st = std::make_shared<state>();
-  CLI::App* cmd = app.add_subcommand("demo", "Simulate a CDNOW-like customer base and show what patron computes for it");
-  cmd->add_option("--customers", st->customers, "Number of customers to simulate (default 10000)");
-  cmd->add_option("--seed", st->seed, "Random seed (default 1): same seed, same output");
+  st->flags.out = "patron-demo";
+  CLI::App* cmd = app.add_subcommand(
+      "demo", "Simulate a CDNOW-like customer base (with items and a holdout) and write the full report on it");
+  cmd->add_option("--customers", st->customers, "Number of customers to simulate")->capture_default_str();
+  cmd->add_option("--seed", st->flags.seed, "Random seed: same seed, same data and report")->capture_default_str();
+  cmd->add_flag("--details", st->details, "Also print the model fits against the simulation truth and the RFM table");
+  add_report_flags(*cmd, st->flags);
   cmd->callback([st] {
     if (st->customers < 10 || st->customers > 50'000'000)
       throw invalid_argument_error("demo", "customers", std::to_string(st->customers), "must be in [10, 50000000]");
-    const demo_data d = make_demo_data(st->customers, st->seed);
-    print_data_section(d);
-    for (const auto& section : demo_sections()) section(d);
+    report::report_options o = to_report_options(st->flags);
+    o.as_of = from_ymd(1998, 6, 30);
+    o.calibration_end = from_ymd(1997, 9, 30);
+    o.validate();
+    if (o.progress) o.progress("simulating", 0.0);
+    const auto t0 = std::chrono::steady_clock::now();
+    const demo_data d = make_demo_data(st->customers, st->flags.seed);
+    const double sim_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    ingest_report ingest;
+    ingest.source = "simulated (BG/NBD + Gamma-Gamma, CDNOW parameters, seed " + std::to_string(st->flags.seed) + ")";
+    ingest.rows_read = ingest.rows_kept = d.log.size();
+    const report::customer_report r = report::build_report(d.log, ingest, o);
+    finish_report(r, st->flags, sim_seconds);
+    if (st->details) {
+      print_data_section(d);
+      for (const auto& section : demo_sections()) section(d);
+    }
   });
 }
 

@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
   pc::add_export_command(app);
   pc::add_campaign_command(app);
   pc::add_evaluate_command(app);
+  pc::add_report_command(app);
 
   std::vector<std::string> args(argv + 1, argv + argc);
   if (!args.empty() && args[0] == "help") {

@@ -114,6 +114,13 @@ void simulation_options::validate() const {
   if (cohort_days < 1)
     throw invalid_argument_error("simulation_options", "cohort_days", std::to_string(cohort_days),
                                  "must be >= 1");
+  if (items >= (std::size_t{1} << 31))
+    throw invalid_argument_error("simulation_options", "items", std::to_string(items), "must be < 2^31");
+  if (!(item_skew >= 0.0) || !std::isfinite(item_skew))
+    throw invalid_argument_error("simulation_options", "item_skew", show(item_skew), "must be finite and >= 0");
+  if (!(pair_probability >= 0.0 && pair_probability <= 1.0))
+    throw invalid_argument_error("simulation_options", "pair_probability", show(pair_probability),
+                                 "must be in [0, 1]");
   if (observation_days < cohort_days - 1)
     throw invalid_argument_error("simulation_options", "observation_days",
                                  std::to_string(observation_days),
@@ -126,12 +133,59 @@ transaction_log simulate_transactions(const simulation_options& o) {
   log.customers.reserve(o.customers);
   // Interned in index order, so summarize() lists customers as simulate_summary() does.
   for (std::size_t k = 0; k < o.customers; ++k) (void)log.customers.intern(customer_name(k));
+  if (o.items == 0) {
+    for (std::size_t k = 0; k < o.customers; ++k) {
+      const auto idx = static_cast<std::uint32_t>(k);
+      (void)simulate_customer(o, k, [&](const customer_draw& c, double t, double z) {
+        log.customer.push_back(idx);
+        log.time.push_back(to_timestamp(o, c.first, t));
+        log.amount.push_back(z);
+      });
+    }
+    return log;
+  }
+  // Zipf CDF over items: P(j) ∝ j^(−s), j = 1..N; a draw is the first j with cdf[j−1] > u·Σ.
+  std::vector<double> cdf(o.items);
+  double acc = 0;
+  for (std::size_t j = 0; j < o.items; ++j) {
+    acc += std::pow(static_cast<double>(j + 1), -o.item_skew);
+    cdf[j] = acc;
+  }
+  for (std::size_t j = 0; j < o.items; ++j) {
+    char buf[32];
+    const int len = std::snprintf(buf, sizeof buf, "item%zu", j + 1);
+    (void)log.items.intern(std::string_view(buf, static_cast<std::size_t>(len)));
+  }
   for (std::size_t k = 0; k < o.customers; ++k) {
     const auto idx = static_cast<std::uint32_t>(k);
+    // Stream numbers ≥ 2^63 never collide with the customers' own (k < 2^32).
+    detail::xoshiro256ss g(o.seed, k | (std::uint64_t{1} << 63));
+    std::size_t n = 0;
+    const std::string prefix = customer_name(k) + "-";
     (void)simulate_customer(o, k, [&](const customer_draw& c, double t, double z) {
+      const timestamp ts = to_timestamp(o, c.first, t);
+      const std::uint32_t inv = log.invoices.intern(prefix + std::to_string(++n));
+      const double u = detail::uniform01(g) * acc;
+      const auto main = static_cast<std::uint32_t>(
+          std::min<std::size_t>(static_cast<std::size_t>(std::upper_bound(cdf.begin(), cdf.end(), u) - cdf.begin()),
+                                o.items - 1));
+      const std::uint32_t partner = main ^ 1u;  // 0-based: item1 ↔ item2, item3 ↔ item4, ...
+      const bool pair = detail::uniform01(g) < o.pair_probability && partner < o.items;
+      const double first_value = pair ? z * 0.6 : z;
       log.customer.push_back(idx);
-      log.time.push_back(to_timestamp(o, c.first, t));
-      log.amount.push_back(z);
+      log.time.push_back(ts);
+      log.amount.push_back(first_value);
+      log.item.push_back(main);
+      log.quantity.push_back(1.0);
+      log.invoice.push_back(inv);
+      if (pair) {
+        log.customer.push_back(idx);
+        log.time.push_back(ts);
+        log.amount.push_back(z - first_value);
+        log.item.push_back(partner);
+        log.quantity.push_back(1.0);
+        log.invoice.push_back(inv);
+      }
     });
   }
   return log;

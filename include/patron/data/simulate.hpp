@@ -45,10 +45,21 @@ struct simulation_options {
   std::int32_t observation_days = 546;
   time_unit unit = time_unit::week();  ///< the unit the parameters are expressed in
   std::uint64_t seed = 1;              ///< same seed → identical output on every platform
+  /// Items (simulate_transactions() only): 0 = a log without item, quantity and invoice columns.
+  /// With N > 0 items every purchase is one invoice ("c<k+1>-<n>", n = 1, 2, ... per customer)
+  /// whose main item ("item<j>", j = 1..N) is drawn from a Zipf law P(j) ∝ j^(−item_skew), so
+  /// item1 is the most popular; with probability `pair_probability` the invoice also holds the
+  /// main item's partner (item 2i−1 ↔ item 2i), which gives association rules something to find.
+  /// The purchase value is split over the lines (60 % / 40 %, quantity 1 each), so per-day sums
+  /// equal the item-less log's values up to rounding. Items come from a substream of their own:
+  /// purchase times and values are the same as with items = 0.
+  std::size_t items = 0;
+  double item_skew = 1.0;         ///< Zipf exponent s ≥ 0 (0 = uniform)
+  double pair_probability = 0.3;  ///< in [0, 1]
 
   /// Throws invalid_argument_error naming the field: shapes and rates of the chosen model must
   /// be finite and > 0, 1 ≤ customers < 2^32 − 1, cohort_days ≥ 1, observation_days ≥ cohort_days − 1,
-  /// unit.days finite and > 0.
+  /// unit.days finite and > 0, items < 2^31, item_skew finite and ≥ 0, pair_probability in [0, 1].
   void validate() const;
   /// The last observed day, cohort_start + observation_days.
   [[nodiscard]] date observation_end() const noexcept { return cohort_start + observation_days; }
