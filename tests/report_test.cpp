@@ -461,16 +461,20 @@ TEST_CASE("report cdnow: three files / documented columns / strict XHTML / numbe
   }
   CHECK(news == 23570);
 
-  // At-risk table = JSON list, in CLV order, every one at risk.
+  // At-risk table = JSON list, in order of value at risk = CLV·(1 − P)/P (recomputed here from
+  // the row's own CLV and P(alive)), every one at risk.
   const element* risk = find_id(*w.html, "table-at-risk");
   REQUIRE(risk->children.size() == w.json["valuable_at_risk"].size() + 1);
   double prev = 1e300;
   for (std::size_t k = 0; k < w.json["valuable_at_risk"].size(); ++k) {
     const auto& a = w.json["valuable_at_risk"][k];
+    const double p = a["p_alive"].get<double>(), clv = a["clv"].get<double>(), var = a["value_at_risk"].get<double>();
+    CHECK(var == Approx(p > 0 ? clv * (1 - p) / p : 0.0).epsilon(1e-12));
     CHECK(all_text(*risk->children[k + 1]->children[0]) == a["customer_id"].get<std::string>());
-    CHECK(all_text(*risk->children[k + 1]->children[1]) == fixed(a["clv"].get<double>(), 2));
-    CHECK(a["clv"].get<double>() <= prev);
-    prev = a["clv"].get<double>();
+    CHECK(all_text(*risk->children[k + 1]->children[1]) == fixed(clv, 2));
+    CHECK(all_text(*risk->children[k + 1]->children[2]) == fixed(var, 2));
+    CHECK(var <= prev);
+    prev = var;
   }
 
   // Model fits carry a status and a log-likelihood.

@@ -177,11 +177,14 @@ struct customer_report {
   std::vector<std::vector<double>> retention;
   std::vector<rule_row> rules;
   std::uint64_t baskets = 0;
-  /// The 20 most valuable customers at risk: P(alive) < 0.5 or lifecycle stage decline or
-  /// termination; highest CLV first.
+  /// The 20 most valuable customers at risk: among those with P(alive) < 0.5 or in lifecycle
+  /// stage decline or termination, the highest value at risk first. Value at risk = the CLV the
+  /// customer would have if still alive, times the probability of not being alive:
+  /// CLV / P(alive) · (1 − P(alive)) (the model CLV already carries the factor P(alive)); 0 when
+  /// P(alive) = 0 (nothing left to lose). Ties: higher CLV first.
   struct at_risk_row {
     std::string id;
-    double clv = 0, p_alive = 0, total_spend = 0;
+    double clv = 0, p_alive = 0, total_spend = 0, value_at_risk = 0;
     std::string last_purchase, segment;
   };
   std::vector<at_risk_row> at_risk;

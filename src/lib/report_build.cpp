@@ -802,16 +802,22 @@ customer_report build_report(const transaction_log& input, const ingest_report& 
       row.push_back(std::move(cell));
     }
   }
-  // The most valuable customers at risk: P(alive) < 0.5 or in lifecycle decline/termination,
-  // highest CLV first.
+  // The most valuable customers at risk (report.hpp: at_risk_row): P(alive) < 0.5 or in lifecycle
+  // decline/termination, highest value at risk CLV·(1 − P)/P first, then highest CLV.
+  auto value_at_risk = [&](std::uint32_t c) {
+    return std::isfinite(alive[c]) && alive[c] > 0 ? clv[c] * (1 - alive[c]) / alive[c] : 0.0;
+  };
   std::vector<std::uint32_t> risk;
   for (std::uint32_t c = 0; c < n; ++c)
     if (std::isfinite(clv[c]) && ((std::isfinite(alive[c]) && alive[c] < 0.5) || stage[c] == "decline" || stage[c] == "termination"))
       risk.push_back(c);
-  std::stable_sort(risk.begin(), risk.end(), [&](auto a, auto b) { return clv[a] > clv[b]; });
+  std::stable_sort(risk.begin(), risk.end(), [&](auto a, auto b) {
+    const double va = value_at_risk(a), vb = value_at_risk(b);
+    return va != vb ? va > vb : clv[a] > clv[b];
+  });
   if (risk.size() > 20) risk.resize(20);
   for (auto c : risk)
-    r.at_risk.push_back({ids[c], clv[c], alive[c], t.monetary[c], to_string(s.last[row_of[c]]), seg.label(label[c])});
+    r.at_risk.push_back({ids[c], clv[c], alive[c], t.monetary[c], value_at_risk(c), to_string(s.last[row_of[c]]), seg.label(label[c])});
   sw.finish();
   return r;
 }

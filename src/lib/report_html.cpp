@@ -587,10 +587,10 @@ void write_html(const customer_report& r, std::ostream& os) {
   }
 
   // At risk.
-  os << "<h2>Valuable customers at risk</h2>\n<p>The 20 customers with the highest CLV among those with P(alive) &lt; 0.5 or in lifecycle stage decline or termination.</p>\n"
-     << "<table id=\"table-at-risk\"><tr><th class=\"l\">customer</th><th>CLV</th><th>P(alive)</th><th>total spend</th><th class=\"l\">last purchase</th><th class=\"l\">RFM segment</th></tr>\n";
+  os << "<h2>Valuable customers at risk</h2>\n<p>Customers with P(alive) &lt; 0.5 or in lifecycle stage decline or termination, the 20 with the most value at risk: the CLV they would have if still active times the probability that they are not, CLV &#215; (1 &#8722; P(alive)) / P(alive).</p>\n"
+     << "<table id=\"table-at-risk\"><tr><th class=\"l\">customer</th><th>CLV</th><th>value at risk</th><th>P(alive)</th><th>total spend</th><th class=\"l\">last purchase</th><th class=\"l\">RFM segment</th></tr>\n";
   for (const auto& a : r.at_risk)
-    os << "<tr><td class=\"l\">" << esc(trunc(a.id, 24)) << "</td><td>" << fmt(a.clv, 2) << "</td><td>" << fmt(a.p_alive, 4) << "</td><td>"
+    os << "<tr><td class=\"l\">" << esc(trunc(a.id, 24)) << "</td><td>" << fmt(a.clv, 2) << "</td><td>" << fmt(a.value_at_risk, 2) << "</td><td>" << fmt(a.p_alive, 4) << "</td><td>"
        << fmt(a.total_spend, 2) << "</td><td class=\"l\">" << a.last_purchase << "</td><td class=\"l\">" << esc(a.segment) << "</td></tr>\n";
   os << "</table>\n";
 

@@ -131,7 +131,7 @@ std::vector<std::string> headlines(const customer_report& r) {
   out.push_back("CLV over " + std::to_string(r.options.clv_months) + " months " + f(r.total_clv, 0) + " (" +
                 f(100 * r.options.annual_discount_rate, 0) + " % a year); " +
                 std::to_string(r.at_risk.size()) + " valuable customers at risk listed" +
-                (r.at_risk.empty() ? "" : ", the first with CLV " + f(r.at_risk.front().clv, 2)) + "; largest RFM segment: " + top +
+                (r.at_risk.empty() ? "" : ", the first with " + f(r.at_risk.front().value_at_risk, 2) + " at risk (CLV " + f(r.at_risk.front().clv, 2) + ")") + "; largest RFM segment: " + top +
                 " (" + std::to_string(top_n) + ").");
   if (r.holdout && r.holdout->bgnbd.status != "not fitted") {
     const auto& h = *r.holdout;
@@ -231,7 +231,7 @@ void write_summary_json(const customer_report& r, std::ostream& os) {
   }
   nlohmann::ordered_json risk = nlohmann::ordered_json::array();
   for (const auto& a : r.at_risk)
-    risk.push_back({{"customer_id", a.id}, {"clv", a.clv}, {"p_alive", a.p_alive}, {"total_spend", a.total_spend},
+    risk.push_back({{"customer_id", a.id}, {"clv", a.clv}, {"p_alive", a.p_alive}, {"value_at_risk", a.value_at_risk}, {"total_spend", a.total_spend},
                     {"last_purchase", a.last_purchase}, {"segment", a.segment}});
   j["valuable_at_risk"] = risk;
   if (r.holdout) {
