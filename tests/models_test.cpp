@@ -685,3 +685,23 @@ TEST_CASE("pnbd: forward-mode gradient of ln L equals 50-digit central differenc
     }
   }
 }
+
+TEST_CASE("bgnbd batch p_alive: every row checked · the first bad row named · edge rows accepted", "[models][error]") {
+  // The batch member checks rows inside its scoring loop (src/lib/summary_check.hpp) and falls
+  // back to validate_summary, which names the row. Expected values: the scalar member.
+  const bgnbd m({0.243, 4.414, 0.793, 2.426});
+  const std::vector<double> T = {38.86, 38.86, 38.86};
+  std::vector<double> out(3);
+  auto fails = [&](std::vector<double> x, std::vector<double> t_x, const std::string& message) {
+    CHECK_THROWS_MATCHES(m.p_alive(customer_summary_view(x, t_x, T), out), patron::data_error,
+                         Catch::Matchers::Message(message));
+  };
+  fails({2, std::nan(""), 1}, {30.43, 5, 1.71}, "[patron.out_of_range] bgnbd.p_alive:2: x = \"nan\": must be a whole number >= 0");
+  fails({2, 2.5, 1}, {30.43, 5, 1.71}, "[patron.out_of_range] bgnbd.p_alive:2: x = \"2.5\": must be a whole number >= 0");
+  fails({2, 1, 1}, {30.43, 40, 1.71}, "[patron.out_of_range] bgnbd.p_alive:2: t_x = \"40\": greater than T");
+  fails({2, 0, 1}, {30.43, 3, 1.71}, "[patron.out_of_range] bgnbd.p_alive:2: t_x = \"3\": must be 0 when x = 0");
+  // −0.0 and a rounding hair of t_x above T fail the quick test but are valid: scored whole.
+  const std::vector<double> x = {2, -0.0, 1}, t_x = {30.43, 0, 38.86 + 1e-9};
+  m.p_alive(customer_summary_view(x, t_x, T), out);
+  for (std::size_t i = 0; i < 3; ++i) CHECK(out[i] == m.p_alive(x[i], t_x[i], T[i]));
+}

@@ -23,6 +23,7 @@
 #include "patron/data/summary.hpp"
 #include "patron/data/summary_io.hpp"
 #include "patron/error.hpp"
+#include "../lib/summary_check.hpp"
 #include "patron/lifecycle/builtin.hpp"
 #include "patron/lifecycle/features.hpp"
 #include "patron/lifecycle/state_machine.hpp"
@@ -325,30 +326,10 @@ void report_out(const patron::fit_result<Model>& r, patron_fit_report* report) {
   std::memcpy(static_cast<void*>(report), static_cast<const void*>(&full), report->struct_size);
 }
 
-// The fast path of the row check: accepts only rows that are surely valid (x whole in 0..2^52,
-// 0 <= t_x <= T <= max double, t_x = 0 when x = 0). Anything else goes to validate_summary,
-// which names the first bad row or accepts the batch (x beyond 2^52, −0.0, t_x a rounding hair
-// above T). Cheap enough to sit in the scoring loop:
-//  - for doubles with the sign bit clear the bit patterns order like the values, and negative
-//    numbers and NaN sort above every finite positive pattern, so one unsigned compare of the
-//    bits checks "0 <= v <= limit and not NaN";
-//  - (x + 2^52) − 2^52 == x exactly when x is a whole number, for 0 <= x <= 2^52 (IEEE rounding
-//    to nearest; kept as written without -ffast-math).
-inline bool row_surely_valid(double x, double t_x, double T) noexcept {
-  constexpr double two52 = 4503599627370496.0;
-  constexpr std::uint64_t two52_bits = std::bit_cast<std::uint64_t>(two52);
-  constexpr std::uint64_t max_bits = std::bit_cast<std::uint64_t>(std::numeric_limits<double>::max());
-  const std::uint64_t xb = std::bit_cast<std::uint64_t>(x), tb = std::bit_cast<std::uint64_t>(t_x),
-                      Tb = std::bit_cast<std::uint64_t>(T);
-  return static_cast<bool>(static_cast<unsigned>(xb <= two52_bits) & static_cast<unsigned>(Tb <= max_bits) &
-                           static_cast<unsigned>(tb <= Tb) & static_cast<unsigned>((x + two52) - two52 == x) &
-                           static_cast<unsigned>((xb != 0) | (tb == 0)));
-}
-
 bool rows_surely_valid(const double* x, const double* t_x, const double* T, const double* m, std::size_t n) noexcept {
   constexpr double big = std::numeric_limits<double>::max();
   unsigned ok = 1;
-  for (std::size_t i = 0; i < n; ++i) ok &= static_cast<unsigned>(row_surely_valid(x[i], t_x[i], T[i]));
+  for (std::size_t i = 0; i < n; ++i) ok &= static_cast<unsigned>(patron::detail::row_surely_valid(x[i], t_x[i], T[i]));
   if (m != nullptr)
     for (std::size_t i = 0; i < n; ++i) ok &= static_cast<unsigned>(std::abs(m[i]) <= big);
   return ok != 0;
@@ -499,35 +480,18 @@ patron_status model_from_json(const char* text, H** out) {
   });
 }
 
-// BG/NBD P(alive) costs a few tens of ns per customer, so a separate checking pass over the
-// inputs (24 bytes per customer from memory) would be a visible share of it (~3 ns measured).
-// Instead the check is fused into the scoring loop: the same per-customer function the C++
-// batch member calls (so the same values), over the same static blocks in parallel. A row that
-// fails the fast check is not scored; afterwards validate_summary names the first bad row of the
-// batch or, when the full check accepts it, the batch is scored again by the C++ call.
+// BG/NBD P(alive): the C++ batch member checks every row inside its scoring loop (a separate
+// pass would re-read the inputs). On a bad row it throws naming the C++ member; the error is
+// raised again here with the C function's name, which validate_summary gives the same row.
 template <bool Modified>
 void p_alive_checked(const patron::basic_bgnbd<Modified>& m, const double* x, const double* t_x, const double* T,
                      std::size_t n, double* out, const char* where) {
-  constexpr std::size_t block = 4096;
-  const auto blocks = static_cast<std::int64_t>((n + block - 1) / block);
-  std::atomic<bool> suspicious{false};
-#if defined(_OPENMP)
-#  pragma omp parallel for schedule(static) if (n > 20000)
-#endif
-  for (std::int64_t b = 0; b < blocks; ++b) {
-    const std::size_t lo = static_cast<std::size_t>(b) * block, hi = std::min(lo + block, n);
-    unsigned ok = 1;
-    for (std::size_t i = lo; i < hi; ++i) {
-      const bool row = row_surely_valid(x[i], t_x[i], T[i]);
-      ok &= static_cast<unsigned>(row);
-      if (row) out[i] = m.p_alive(x[i], t_x[i], T[i]);
-    }
-    if (!ok) suspicious.store(true, std::memory_order_relaxed);
-  }
-  if (suspicious.load()) {
-    const patron::customer_summary_view v({x, n}, {t_x, n}, {T, n});
-    patron::validate_summary(v, where);
+  const patron::customer_summary_view v({x, n}, {t_x, n}, {T, n});
+  try {
     m.p_alive(v, {out, n});
+  } catch (const patron::data_error&) {
+    patron::validate_summary(v, where);
+    throw;
   }
 }
 

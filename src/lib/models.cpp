@@ -22,6 +22,7 @@
 #include "patron/models/mbgnbd.hpp"
 #include "patron/models/pnbd.hpp"
 #include "dual.hpp"
+#include "summary_check.hpp"
 
 namespace patron::inline v1 {
 
@@ -343,6 +344,20 @@ double basic_bgnbd<M>::dert(double delta, double x, double t_x, double T) const 
 template <bool M>
 void basic_bgnbd<M>::p_alive(const customer_summary_view& s, std::span<double> out) const {
   check_out("p_alive", s.size(), out);
+  // Every row is checked inside the scoring loop (summary_check.hpp: no second pass over the
+  // inputs). A row that fails the quick test is not scored; validate_summary then names the first
+  // bad row, or accepts the batch (a rounding hair of t_x above T, −0.0) and it is scored whole.
+  std::atomic<bool> suspicious{false};
+  for_each_customer(s.size(), "p_alive", [&](std::size_t i) {
+    if (detail::row_surely_valid(s.x[i], s.t_x[i], s.T[i])) {
+      out[i] = p_alive(s.x[i], s.t_x[i], s.T[i]);
+    } else {
+      suspicious.store(true, std::memory_order_relaxed);
+    }
+    return true;
+  });
+  if (!suspicious.load()) return;
+  validate_summary(s, std::string(model_name) + ".p_alive");
   for_each_customer(s.size(), "p_alive", [&](std::size_t i) {
     out[i] = p_alive(s.x[i], s.t_x[i], s.T[i]);
     return true;

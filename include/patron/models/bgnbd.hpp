@@ -205,7 +205,8 @@ class basic_bgnbd {
   /// to convert an annual rate). Numerical integration, relative error ≤ 1e-9 (see detail::bg_dert_new).
   [[nodiscard]] double dert(double delta, double x, double t_x, double T) const;
 
-  /// Batch versions: out[i] for customer i; out.size() must equal s.size().
+  /// Batch versions: out[i] for customer i; out.size() must equal s.size(). p_alive checks every
+  /// row in its scoring loop and throws data_error (out_of_range) naming the first bad one.
   void p_alive(const customer_summary_view& s, std::span<double> out) const;
   void expected_purchases(double t, const customer_summary_view& s, std::span<double> out) const;
   void prob_purchases(double n, double t, const customer_summary_view& s, std::span<double> out) const;
