@@ -206,38 +206,12 @@ TEST_CASE("evaluate: CDNOW calibration to 1997-09-30 and holdout to 1998-06-30",
 // ------------------------------------------------------------------------------------------------
 namespace evaluate_cli {
 
-struct run_result {
-  int status = -1;
-  std::string out, err;
-};
-
-std::string temp_path(const std::string& name) {
-  return (std::filesystem::path(PATRON_TEST_BINARY_DIR) / ("eval_" + std::to_string(::getpid()) + "_" + name)).string();
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-run_result run(const std::string& args) {
-  const std::string out = temp_path("stdout.txt"), err = temp_path("stderr.txt");
-  const std::string cmd = std::string("'") + PATRON_TEST_CLI + "' " + args + " >'" + out + "' 2>'" + err + "'";
-  const int raw = std::system(cmd.c_str());
-  run_result r;
-  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  r.out = slurp(out);
-  r.err = slurp(err);
-  return r;
-}
-
-std::string write_file(const std::string& name, const std::string& text) {
-  const std::string p = temp_path(name);
-  std::ofstream(p, std::ios::binary) << text;
-  return p;
-}
+const patron_test::cli_files files{"eval_"};
+using run_result = patron_test::cli_files::run_result;
+std::string temp_path(const std::string& name) { return files.temp_path(name); }
+std::string write_file(const std::string& name, const std::string& text) { return files.write_file(name, text); }
+run_result run(const std::string& args) { return files.run(args); }
+using patron_test::slurp;
 
 }  // namespace evaluate_cli
 
