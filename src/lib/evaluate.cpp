@@ -43,14 +43,7 @@ cohort_tracking actual_tracking(const transaction_log& log, const summary_option
   if (options.merge_by_unit)
     throw invalid_argument_error("actual_tracking", "merge_by_unit", "true", "tracking counts purchase days: use the day rule");
   if (log.empty()) throw data_error(errc::empty_input, "actual_tracking", 0, 0, "", "", "the transaction log has no rows");
-  date obs_end;
-  if (options.observation_end) {
-    obs_end = *options.observation_end;
-  } else {
-    timestamp mx = log.time[0];
-    for (timestamp t : log.time) mx = std::max(mx, t);
-    obs_end = day_of(mx);
-  }
+  const date obs_end = observation_end_of(log, options);
   const date cal_end = options.calibration_end.value_or(obs_end);
   // Distinct (customer, day) pairs up to the observation end.
   std::vector<std::pair<std::uint32_t, std::int32_t>> days;

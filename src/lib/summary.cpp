@@ -291,6 +291,14 @@ void summarize_customers(const transaction_log& log, const summary_options& opti
 
 }  // namespace
 
+date observation_end_of(const transaction_log& log, const summary_options& options) {
+  if (options.observation_end) return *options.observation_end;
+  if (log.empty()) throw data_error(errc::empty_input, "observation_end_of", 0, 0, "", "", "the transaction log has no rows");
+  timestamp mx = log.time[0];
+  for (timestamp t : log.time) mx = std::max(mx, t);
+  return day_of(mx);
+}
+
 customer_summary summarize(const transaction_log& log, const summary_options& options) {
   options.validate();
   if (log.empty()) throw data_error(errc::empty_input, "summarize", 0, 0, "", "", "the transaction log has no rows");
@@ -305,14 +313,7 @@ customer_summary summarize(const transaction_log& log, const summary_options& op
     }
   }
 
-  date obs_end;
-  if (options.observation_end) {
-    obs_end = *options.observation_end;
-  } else {
-    timestamp mx = log.time[0];
-    for (timestamp t : log.time) mx = std::max(mx, t);
-    obs_end = day_of(mx);
-  }
+  const date obs_end = observation_end_of(log, options);
   if (options.calibration_end && *options.calibration_end > obs_end)
     throw invalid_argument_error("summarize", "calibration_end", to_string(*options.calibration_end),
                                  "after the observation end " + to_string(obs_end));

@@ -99,6 +99,10 @@ struct customer_summary_view {
 /// data_error(errc::empty_input) for an empty log.
 [[nodiscard]] customer_summary summarize(const transaction_log& log, const summary_options& options);
 
+/// The observation end a summary of `log` uses: options.observation_end, else the day of the
+/// log's last row; data_error(errc::empty_input) for an empty log without an observation end.
+[[nodiscard]] date observation_end_of(const transaction_log& log, const summary_options& options);
+
 /// Validates a summary's columns (x ≥ 0 and integral, 0 ≤ t_x ≤ T, finite; monetary finite)
 /// before a model uses them; throws data_error naming `source`, the 1-based row and the field.
 void validate_summary(const customer_summary_view& s, const std::string& source);
