@@ -189,10 +189,9 @@ class basic_bgnbd {
   /// Total log-likelihood, weighted by s.weight when present.
   [[nodiscard]] double log_likelihood(const customer_summary_view& s) const;
 
-  /// P(alive at T | x, t_x, T).
-  [[nodiscard]] double p_alive(double x, double t_x, double T) const {
-    return detail::bg_p_alive(p_.r, p_.alpha, p_.a, p_.b, x, t_x, T, Modified);
-  }
+  /// P(alive at T | x, t_x, T) (detail::bg_p_alive; evaluated with the batch's vector maths, so
+  /// the scalar and batch members give the same bits).
+  [[nodiscard]] double p_alive(double x, double t_x, double T) const;
   /// Expected purchases in (T, T + t] given the history (FHL 2005 eq. 10).
   [[nodiscard]] double expected_purchases(double t, double x, double t_x, double T) const;
   /// P(X(T, T+t) = n | history), n = 0, 1, ...
