@@ -122,6 +122,7 @@ void for_each_customer(std::size_t n, const char* where, Body body) {
 // Batch kernels work on blocks of customers: the array maths (vmath.hpp) takes a block per call.
 // Blocks are fixed by index, never by thread, and each value depends on its own row only.
 constexpr std::size_t score_block = 256;
+constexpr std::size_t fit_block = 512;  // rows per array call in the likelihoods
 
 template <class Body>
 void for_each_block(std::size_t n, Body body) {
@@ -523,9 +524,10 @@ fit_result<basic_bgnbd<M>> basic_bgnbd<M>::fit(const customer_summary_view& s, c
   double x_max = 0;
   for (double x : c.x) x_max = std::max(x_max, x);
   std::vector<double> log_bx(static_cast<std::size_t>(std::min(x_max, 100000.0)) + 1);
+  std::vector<double> ua(fit_block), va(fit_block), ld(fit_block), ea(fit_block), l1(fit_block);
 
   // Negative total log-likelihood and its gradient in θ = ln(r, α, a, b).
-  auto nll = [&c, &wx, &log_bx, m](const Eigen::VectorXd& th, Eigen::VectorXd* grad) -> double {
+  auto nll = [&c, &wx, &log_bx, &ua, &va, &ld, &ea, &l1, m](const Eigen::VectorXd& th, Eigen::VectorXd* grad) -> double {
     const double r = std::exp(th(0)), al = std::exp(th(1)), a = std::exp(th(2)), b = std::exp(th(3));
     if (!(r > 0 && al > 0 && a > 0 && b > 0) || !std::isfinite(r + al + a + b))
       return std::numeric_limits<double>::infinity();
@@ -544,35 +546,47 @@ fit_result<basic_bgnbd<M>> basic_bgnbd<M>::fit(const customer_summary_view& s, c
     const double lal = std::log(al);
     const double la = std::log(a);
     for (std::size_t k = (m > 0 ? 0 : 1); k < log_bx.size(); ++k) log_bx[k] = std::log(b + static_cast<double>(k) - 1 + m);
-    for (std::size_t i = 0; i < c.x.size(); ++i) {
-      const double x = c.x[i], w = c.w[i];
-      const double u = std::log(al + c.T[i]);
-      ll += w * (r * lal - (r + x) * u);
-      if (grad) {
-        gr += w * (lal - u);
-        gal += w * (r / al - (r + x) / (al + c.T[i]));
+    // Rows in blocks through the array maths (vmath.hpp): ln(α+T), ln(α+t_x), exp and log1p
+    // for a block per call. ln(1 + D) = max(ln D, 0) + ln(1 + e^(−|ln D|)) and
+    // q = D/(1 + D) from the same e, without overflow for any D.
+    for (std::size_t b0 = 0; b0 < c.x.size(); b0 += fit_block) {
+      const std::size_t n = std::min(fit_block, c.x.size() - b0);
+      const double* xs = c.x.data() + b0;
+      const double* ws = c.w.data() + b0;
+      for (std::size_t j = 0; j < n; ++j) {
+        ua[j] = al + c.T[b0 + j];
+        va[j] = al + c.t_x[b0 + j];
       }
-      if (m > 0 || x > 0) {
-        const double v = std::log(al + c.t_x[i]);
+      detail::vmath::log(ua.data(), ua.data(), n);
+      detail::vmath::log(va.data(), va.data(), n);
+      for (std::size_t j = 0; j < n; ++j) {
+        const double x = xs[j];
         const double lbx = x < static_cast<double>(log_bx.size()) ? log_bx[static_cast<std::size_t>(x)]
                                                                    : std::log(b + x - 1 + m);
-        const double log_d = la - lbx + (r + x) * (u - v);
-        // ln(1 + D) and q = D/(1 + D) from one exponential.
-        double q;
-        if (log_d > 35) {
-          const double e = std::exp(-log_d);
-          ll += w * (log_d + e);
-          q = 1 / (1 + e);
-        } else {
-          const double e = std::exp(log_d);
-          ll += w * std::log1p(e);
-          q = e / (1 + e);
-        }
+        // x = 0 in BG/NBD: no D term; ln D = 0 keeps the lane finite, the term is masked below.
+        ld[j] = (m > 0 || x > 0) ? la - lbx + (r + x) * (ua[j] - va[j]) : 0.0;
+        ea[j] = -std::abs(ld[j]);
+      }
+      detail::vmath::exp(ea.data(), ea.data(), n);
+      detail::vmath::log1p(ea.data(), l1.data(), n);
+      for (std::size_t j = 0; j < n; ++j) {
+        const std::size_t i = b0 + j;
+        const double x = xs[j], w = ws[j], u = ua[j];
+        ll += w * (r * lal - (r + x) * u);
         if (grad) {
-          gr += w * q * (u - v);
-          gal += w * q * (r + x) * (1 / (al + c.T[i]) - 1 / (al + c.t_x[i]));
-          ga += w * q / a;
-          gb -= w * q / (b + x - 1 + m);
+          gr += w * (lal - u);
+          gal += w * (r / al - (r + x) / (al + c.T[i]));
+        }
+        if (m > 0 || x > 0) {
+          const double v = va[j], e = ea[j];
+          ll += w * (std::max(ld[j], 0.0) + l1[j]);
+          const double q = ld[j] > 0 ? 1 / (1 + e) : e / (1 + e);
+          if (grad) {
+            gr += w * q * (u - v);
+            gal += w * q * (r + x) * (1 / (al + c.T[i]) - 1 / (al + c.t_x[i]));
+            ga += w * q / a;
+            gb -= w * q / (b + x - 1 + m);
+          }
         }
       }
     }
