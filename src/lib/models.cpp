@@ -119,6 +119,11 @@ void for_each_customer(std::size_t n, const char* where, Body body) {
   if (failed.load()) throw numeric_error(where, "a special-function series left its range for some customer");
 }
 
+// Block kernels keep scratch arrays of score_block values on the stack and use only [0, n),
+// written before read; GCC cannot see that through vmath's pointers and warns.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+
 // Batch kernels work on blocks of customers: the array maths (vmath.hpp) takes a block per call.
 // Blocks are fixed by index, never by thread, and each value depends on its own row only.
 constexpr std::size_t score_block = 256;
@@ -146,9 +151,6 @@ void for_each_block(std::size_t n, Body body) {
 template <bool M>
 [[gnu::optimize("no-trapping-math")]] void bg_p_alive_block(const bgnbd_params& p, const double* x, const double* t_x, const double* T, double* out,
                       std::size_t n) noexcept {
-  // Only q[0, n) and u[0, n) are used, all written below (GCC cannot see through vmath's pointers).
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
   double q[score_block], u[score_block];
   // Locals, not p.*: out may alias p as far as the compiler knows, which would block vectorising.
   const double r = p.r, alpha = p.alpha, a = p.a, bm = p.b - 1 + (M ? 1.0 : 0.0);
@@ -174,30 +176,152 @@ template <bool M>
     const double num = u[j] > 0 ? q[j] : 1.0;
     out[j] = (num * k + (1 - k)) / ((1 + q[j]) * k + (1 - k));
   }
-#pragma GCC diagnostic pop
 }
 
 // Runs a P(alive) block kernel over a batch, checking every row inside the loop
 // (summary_check.hpp: no second pass over the inputs). A block with a row that fails the quick
 // test is not scored; validate_summary then names the first bad row, or accepts the batch (a
 // rounding hair of t_x above T, −0.0) and it is scored whole.
+// kernel(b, e) scores customers [b, e) into out.
 template <class Kernel>
-void p_alive_checked(const customer_summary_view& s, std::span<double> out, const std::string& where,
-                     Kernel kernel) {
+void p_alive_checked(const customer_summary_view& s, const std::string& where, Kernel kernel) {
   std::atomic<bool> suspicious{false};
   for_each_block(s.size(), [&](std::size_t b, std::size_t e) {
     unsigned ok = 1;
     for (std::size_t i = b; i < e; ++i) ok &= static_cast<unsigned>(detail::row_surely_valid(s.x[i], s.t_x[i], s.T[i]));
     if (ok != 0)
-      kernel(s.x.data() + b, s.t_x.data() + b, s.T.data() + b, out.data() + b, e - b);
+      kernel(b, e);
     else
       suspicious.store(true, std::memory_order_relaxed);
   });
   if (!suspicious.load()) return;
   validate_summary(s, where);
-  for_each_block(s.size(), [&](std::size_t b, std::size_t e) {
-    kernel(s.x.data() + b, s.t_x.data() + b, s.T.data() + b, out.data() + b, e - b);
-  });
+  for_each_block(s.size(), kernel);
+}
+
+// Pareto/NBD A₀ pieces (detail::pnbd_a0_piece) of n ≤ score_block rows (x, τ):
+//   ln[2F1(a₁, b₁; a₁+1; z)·(base+τ)^(−a₁)],  a₁ = r+s+x, z = |α−β|/(base+τ),
+// by Euler's transformation 2F1(a₁, b₁; a₁+1; z) = (1−z)^(1−b₁)·2F1(1, B; C; z) with B = a₁+1−b₁,
+// C = a₁+1 (DLMF 15.8.1). That series' terms t_{k+1} = t_k·(B+k)/(C+k)·z are positive with
+// ratios below z (B < C), so the tail after t_k is below t_k·z/(1−z): a lane stops when
+// t_k ≤ ε·S·(1−z). The lanes run in step without divisions, t_k = N_k/D_k and S_k = P_k/D_k
+// with D_k = Π(C+i), rescaled by an exact power of two (which changes no rounding); each lane
+// stops on its own test, so its value does not depend on its neighbours. Rows with z > 0.99
+// (α and β far apart relative to base + τ) or a series that has not stopped after 10⁴ terms
+// take pnbd_a0_piece; NaN if that fails too.
+[[gnu::optimize("no-trapping-math")]] void pnbd_a0_block(const pnbd_params& p, const double* x, const double* tau,
+                                                         double* out, std::size_t n) {
+  // Two copies of the running N, D, P, read from one and written to the other in turn: a store
+  // that leaves a stopped lane's value in place would be a conditional store, which GCC 12 does
+  // not vectorise.
+  double NDP[2][3][score_block], B[score_block], C[score_block], z[score_block], tol[score_block],
+      act[score_block], w[score_block];
+  const double r = p.r, s = p.s, alpha = p.alpha, beta = p.beta;
+  const bool ab = alpha >= beta;
+  const double base = ab ? alpha : beta, diff = ab ? alpha - beta : beta - alpha;
+  constexpr double eps = std::numeric_limits<double>::epsilon() / 4;
+  double any = 0;
+  for (std::size_t j = 0; j < n; ++j) {
+    const double a1 = r + s + x[j], b1 = ab ? s + 1 : r + x[j];
+    z[j] = diff / (base + tau[j]);
+    B[j] = a1 + 1 - b1;
+    C[j] = a1 + 1;
+    NDP[0][0][j] = NDP[0][1][j] = NDP[0][2][j] = 1;
+    tol[j] = eps * (1 - z[j]);
+    act[j] = z[j] <= 0.99 ? 1.0 : 0.0;
+    any += act[j];
+  }
+  int cur = 0;
+  for (int k = 0; k < 10000 && any > 0; ++k, cur ^= 1) {
+    const double kk = k;
+    const double *N = NDP[cur][0], *D = NDP[cur][1], *P = NDP[cur][2];
+    double *No = NDP[cur ^ 1][0], *Do = NDP[cur ^ 1][1], *Po = NDP[cur ^ 1][2];
+    any = 0;
+#pragma omp simd reduction(+ : any)
+    for (std::size_t j = 0; j < n; ++j) {
+      const double a = act[j], n0 = N[j], d0 = D[j], p0 = P[j];
+      const double n1 = n0 * (B[j] + kk) * z[j], d1 = d0 * (C[j] + kk), p1 = p0 * (C[j] + kk) + n1;
+      const double scale = d1 > 0x1p+600 ? 0x1p-600 : 1.0;
+      No[j] = a > 0 ? n1 * scale : n0;
+      Do[j] = a > 0 ? d1 * scale : d0;
+      Po[j] = a > 0 ? p1 * scale : p0;
+      const double a2 = n1 <= tol[j] * p1 ? 0.0 : a;  // selects on > and <=: GCC 12 keeps a branch for ==
+      act[j] = a2;
+      any += a2;
+    }
+  }
+  double* N = NDP[cur][0];
+  double* D = NDP[cur][1];
+  const double* P = NDP[cur][2];
+  const double r_s = r + s;
+  for (std::size_t j = 0; j < n; ++j) {
+    w[j] = P[j] / D[j];
+    N[j] = -z[j];
+    D[j] = base + tau[j];
+  }
+  detail::vmath::log(w, w, n);
+  detail::vmath::log1p(N, N, n);
+  detail::vmath::log(D, D, n);
+  for (std::size_t j = 0; j < n; ++j) {
+    const double a1 = r_s + x[j], b1 = ab ? s + 1 : r + x[j];
+    out[j] = w[j] + (1 - b1) * N[j] - a1 * D[j];
+  }
+  for (std::size_t j = 0; j < n; ++j) {
+    if (z[j] <= 0.99 && act[j] == 0) continue;
+    const auto f = detail::pnbd_a0_piece(r, alpha, s, beta, x[j], tau[j]);
+    out[j] = f.ok ? f.log_abs : std::numeric_limits<double>::quiet_NaN();
+  }
+}
+
+// What Pareto/NBD P(alive) needs of a customer's (x, T): the A₀ piece at T and
+// ln_first = −(r+x)·ln(α+T) − s·ln(β+T), for n ≤ score_block pairs.
+void pnbd_pair_block(const pnbd_params& p, const double* x, const double* T, double* a0_T, double* ln_first,
+                     std::size_t n) {
+  pnbd_a0_block(p, x, T, a0_T, n);
+  double la[score_block], lb[score_block];
+  for (std::size_t j = 0; j < n; ++j) {
+    la[j] = p.alpha + T[j];
+    lb[j] = p.beta + T[j];
+  }
+  detail::vmath::log(la, la, n);
+  detail::vmath::log(lb, lb, n);
+  for (std::size_t j = 0; j < n; ++j) ln_first[j] = -(p.r + x[j]) * la[j] - p.s * lb[j];
+}
+
+// Pareto/NBD P(alive) of n ≤ score_block customers from their A₀ pieces at t_x (l1) and T (l2)
+// and ln_first (detail::pnbd_parts_from, FH 2005 note eq. 18): with A₀ = s/(r+s+x)·(e^l1 − e^l2)
+// (zero when l1 ≤ l2), P = e^ln_first / (e^ln_first + A₀). NaN in, NaN out.
+[[gnu::optimize("no-trapping-math")]] void pnbd_p_alive_block(const pnbd_params& p, const double* x, const double* l1,
+                                                              const double* l2, const double* ln_first, double* out,
+                                                              std::size_t n) {
+  double ls[score_block], em[score_block], g[score_block];
+  for (std::size_t j = 0; j < n; ++j) {
+    ls[j] = p.s / (p.r + p.s + x[j]);
+    em[j] = l1[j] > l2[j] ? l2[j] - l1[j] : -1.0;
+  }
+  detail::vmath::log(ls, ls, n);
+  detail::vmath::expm1(em, em, n);
+  for (std::size_t j = 0; j < n; ++j) em[j] = -em[j];
+  detail::vmath::log(em, em, n);  // ln(1 − e^(l2−l1))
+  for (std::size_t j = 0; j < n; ++j) {
+    const double log_a0 = ls[j] + l1[j] + em[j];
+    em[j] = log_a0;
+    g[j] = l1[j] > l2[j] ? -std::abs(ln_first[j] - log_a0) : 0.0;
+  }
+  detail::vmath::exp(g, g, n);
+  detail::vmath::log1p(g, g, n);
+  for (std::size_t j = 0; j < n; ++j) {
+    const bool nan = std::isnan(l1[j]) || std::isnan(l2[j]);
+    const double top = ln_first[j] > em[j] ? ln_first[j] : em[j];
+    const double log_bracket = l1[j] > l2[j] ? top + g[j] : ln_first[j];
+    ls[j] = nan ? std::numeric_limits<double>::quiet_NaN() : ln_first[j] - log_bracket;
+  }
+  detail::vmath::exp(ls, out, n);
+}
+
+// E[X(T, T+t] | alive] / P(alive) of Pareto/NBD: (r+x)(β+T)/(α+T)·[1 − ((β+T)/(β+T+t))^(s−1)]/(s−1).
+double pnbd_expected_factor(const pnbd_params& p, double t, double x, double T) {
+  return (p.r + x) * (p.beta + T) / (p.alpha + T) * detail::one_minus_pow_over_k(p.s - 1, t / (p.beta + T));
 }
 
 // The distinct (x, T) pairs of a batch. BG/NBD's E_new and DERT_new and Pareto/NBD's DERT factor
@@ -433,10 +557,9 @@ double basic_bgnbd<M>::p_alive(double x, double t_x, double T) const {
 template <bool M>
 void basic_bgnbd<M>::p_alive(const customer_summary_view& s, std::span<double> out) const {
   check_out("p_alive", s.size(), out);
-  p_alive_checked(s, out, std::string(model_name) + ".p_alive",
-                  [this](const double* x, const double* t_x, const double* T, double* o, std::size_t n) {
-                    bg_p_alive_block<M>(p_, x, t_x, T, o, n);
-                  });
+  p_alive_checked(s, std::string(model_name) + ".p_alive", [&](std::size_t b, std::size_t e) {
+    bg_p_alive_block<M>(p_, s.x.data() + b, s.t_x.data() + b, s.T.data() + b, out.data() + b, e - b);
+  });
 }
 
 template <bool M>
@@ -732,15 +855,17 @@ double pnbd::log_likelihood(const customer_summary_view& s) const {
 
 double pnbd::p_alive(double x, double t_x, double T) const {
   check_customer("pnbd.p_alive", x, t_x, T);
-  const auto v = detail::pnbd_parts(p_.r, p_.alpha, p_.s, p_.beta, x, t_x, T, false);
-  if (!v.ok) throw numeric_error("pnbd.p_alive", "2F1 series left its range");
-  return std::exp(v.log_p_alive);
+  double l1 = 0, l2 = 0, lf = 0, out = 0;
+  pnbd_pair_block(p_, &x, &T, &l2, &lf, 1);
+  pnbd_a0_block(p_, &x, &t_x, &l1, 1);
+  pnbd_p_alive_block(p_, &x, &l1, &l2, &lf, &out, 1);
+  if (std::isnan(out)) throw numeric_error("pnbd.p_alive", "2F1 series left its range");
+  return out;
 }
 
 double pnbd::expected_purchases(double t, double x, double t_x, double T) const {
   check_t("pnbd.expected_purchases", t);
-  return p_alive(x, t_x, T) * (p_.r + x) * (p_.beta + T) / (p_.alpha + T) *
-         detail::one_minus_pow_over_k(p_.s - 1, t / (p_.beta + T));
+  return p_alive(x, t_x, T) * pnbd_expected_factor(p_, t, x, T);
 }
 
 double pnbd::expected_purchases_new(double t) const noexcept {
@@ -774,35 +899,53 @@ double pnbd::dert(double delta, double x, double t_x, double T) const {
   return p_alive(x, t_x, T) * (p_.r + x) / (p_.alpha + T) * (p_.beta + T) * std::exp(h.log_abs);
 }
 
+namespace {
+// Pareto/NBD P(alive) of a batch whose distinct (x, T) pairs are u: the pair terms once per
+// pair, then the customers in blocks, every row checked in the loop (p_alive_checked).
+void pnbd_p_alive_batch(const pnbd_params& p, const customer_summary_view& s, const xt_pairs& u,
+                        std::span<double> out) {
+  std::vector<double> a0_T(u.x.size()), ln_first(u.x.size());
+  for_each_block(u.x.size(), [&](std::size_t b, std::size_t e) {
+    pnbd_pair_block(p, u.x.data() + b, u.T.data() + b, a0_T.data() + b, ln_first.data() + b, e - b);
+  });
+  std::atomic<bool> failed{false};
+  p_alive_checked(s, "pnbd.p_alive", [&](std::size_t b, std::size_t e) {
+    double l1[score_block], l2[score_block], lf[score_block];
+    const std::size_t n = e - b;
+    pnbd_a0_block(p, s.x.data() + b, s.t_x.data() + b, l1, n);
+    for (std::size_t j = 0; j < n; ++j) {
+      l2[j] = a0_T[u.id[b + j]];
+      lf[j] = ln_first[u.id[b + j]];
+    }
+    pnbd_p_alive_block(p, s.x.data() + b, l1, l2, lf, out.data() + b, n);
+    for (std::size_t j = 0; j < n; ++j)
+      if (std::isnan(out[b + j])) failed.store(true, std::memory_order_relaxed);
+  });
+  if (failed.load()) throw numeric_error("pnbd.p_alive", "a special-function series left its range for some customer");
+}
+}  // namespace
+#pragma GCC diagnostic pop
+
 void pnbd::p_alive(const customer_summary_view& s, std::span<double> out) const {
   check_out("pnbd.p_alive", s.size(), out);
-  // The A₀ piece at T depends on (x, T) only: once per distinct pair.
-  const xt_pairs u = distinct_xt(s);
-  std::vector<detail::log_value<double>> at_T(u.x.size());
-  for_each_customer(u.x.size(), "pnbd.p_alive", [&](std::size_t k) {
-    at_T[k] = detail::pnbd_a0_piece(p_.r, p_.alpha, p_.s, p_.beta, u.x[k], u.T[k]);
-    return true;
-  });
-  for_each_customer(s.size(), "pnbd.p_alive", [&](std::size_t i) {
-    const auto at_t_x = detail::pnbd_a0_piece(p_.r, p_.alpha, p_.s, p_.beta, s.x[i], s.t_x[i]);
-    const auto v = detail::pnbd_parts_from(p_.r, p_.alpha, p_.s, p_.beta, s.x[i], s.T[i], at_t_x, at_T[u.id[i]], false);
-    out[i] = v.ok ? std::exp(v.log_p_alive) : 0.0;
-    return v.ok;
-  });
+  pnbd_p_alive_batch(p_, s, distinct_xt(s), out);
 }
 
 void pnbd::expected_purchases(double t, const customer_summary_view& s, std::span<double> out) const {
+  check_out("pnbd.expected_purchases", s.size(), out);
   check_t("pnbd.expected_purchases", t);
-  p_alive(s, out);
-  for (std::size_t i = 0; i < s.size(); ++i)
-    out[i] *= (p_.r + s.x[i]) * (p_.beta + s.T[i]) / (p_.alpha + s.T[i]) *
-              detail::one_minus_pow_over_k(p_.s - 1, t / (p_.beta + s.T[i]));
+  const xt_pairs u = distinct_xt(s);
+  pnbd_p_alive_batch(p_, s, u, out);
+  std::vector<double> f(u.x.size());
+  for (std::size_t k = 0; k < f.size(); ++k) f[k] = pnbd_expected_factor(p_, t, u.x[k], u.T[k]);
+  for (std::size_t i = 0; i < s.size(); ++i) out[i] *= f[u.id[i]];
 }
 
 void pnbd::dert(double delta, const customer_summary_view& s, std::span<double> out) const {
+  check_out("pnbd.dert", s.size(), out);
   check_delta("pnbd.dert", delta);
-  p_alive(s, out);
   const xt_pairs u = distinct_xt(s);
+  pnbd_p_alive_batch(p_, s, u, out);
   std::vector<double> f(u.x.size());
   for_each_customer(u.x.size(), "pnbd.dert", [&](std::size_t k) {
     const auto h = detail::log_upper_gamma_scaled(1 - p_.s, delta * (p_.beta + u.T[k]));

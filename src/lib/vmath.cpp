@@ -21,6 +21,7 @@ extern "C" {
 __m128d _ZGVbN2v_log(__m128d);
 __m128d _ZGVbN2v_exp(__m128d);
 __m128d _ZGVbN2v_log1p(__m128d);
+__m128d _ZGVbN2v_expm1(__m128d);
 }
 
 // Whole vectors straight from the array; a short tail padded with 1.0 (inside every function's
@@ -38,6 +39,7 @@ extern "C" {
 __m256d _ZGVdN4v_log(__m256d);
 __m256d _ZGVdN4v_exp(__m256d);
 __m256d _ZGVdN4v_log1p(__m256d);
+__m256d _ZGVdN4v_expm1(__m256d);
 }
 
 template <__m256d (*F)(__m256d)>
@@ -62,20 +64,23 @@ void scalar_array(const double* in, double* out, std::size_t n) {
 double std_log(double v) { return std::log(v); }
 double std_exp(double v) { return std::exp(v); }
 double std_log1p(double v) { return std::log1p(v); }
+double std_expm1(double v) { return std::expm1(v); }
 #endif
 
 struct table {
-  array_fn log, exp, log1p;
+  array_fn log, exp, log1p, expm1;
   const char* name;
 };
 
 table choose() noexcept {
 #if PATRON_VMATH_LIBMVEC
   if (__builtin_cpu_supports("avx2"))
-    return {&avx2_array<_ZGVdN4v_log>, &avx2_array<_ZGVdN4v_exp>, &avx2_array<_ZGVdN4v_log1p>, "libmvec-avx2"};
-  return {&sse_array<_ZGVbN2v_log>, &sse_array<_ZGVbN2v_exp>, &sse_array<_ZGVbN2v_log1p>, "libmvec-sse"};
+    return {&avx2_array<_ZGVdN4v_log>, &avx2_array<_ZGVdN4v_exp>, &avx2_array<_ZGVdN4v_log1p>,
+            &avx2_array<_ZGVdN4v_expm1>, "libmvec-avx2"};
+  return {&sse_array<_ZGVbN2v_log>, &sse_array<_ZGVbN2v_exp>, &sse_array<_ZGVbN2v_log1p>, &sse_array<_ZGVbN2v_expm1>,
+          "libmvec-sse"};
 #else
-  return {&scalar_array<std_log>, &scalar_array<std_exp>, &scalar_array<std_log1p>, "libm"};
+  return {&scalar_array<std_log>, &scalar_array<std_exp>, &scalar_array<std_log1p>, &scalar_array<std_expm1>, "libm"};
 #endif
 }
 
@@ -89,6 +94,7 @@ const table& functions() noexcept {
 void log(const double* in, double* out, std::size_t n) noexcept { functions().log(in, out, n); }
 void exp(const double* in, double* out, std::size_t n) noexcept { functions().exp(in, out, n); }
 void log1p(const double* in, double* out, std::size_t n) noexcept { functions().log1p(in, out, n); }
+void expm1(const double* in, double* out, std::size_t n) noexcept { functions().expm1(in, out, n); }
 const char* implementation() noexcept { return functions().name; }
 
 }  // namespace patron::detail::vmath

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Internal: element-wise ln, exp and ln(1 + x) over arrays, the transcendental core of the batch
+// Internal: element-wise ln, exp, ln(1 + x) and eˣ − 1 over arrays, the transcendental core of the batch
 // scorers and fits. One call per block of customers instead of three libm calls per customer.
 #ifndef PATRON_SRC_LIB_VMATH_HPP
 #define PATRON_SRC_LIB_VMATH_HPP
@@ -21,6 +21,7 @@ namespace patron::detail::vmath {
 void log(const double* in, double* out, std::size_t n) noexcept;
 void exp(const double* in, double* out, std::size_t n) noexcept;
 void log1p(const double* in, double* out, std::size_t n) noexcept;
+void expm1(const double* in, double* out, std::size_t n) noexcept;
 
 /// The implementation in use: "libmvec-avx2", "libmvec-sse" or "libm" (for benchmarks' logs).
 [[nodiscard]] const char* implementation() noexcept;
