@@ -110,3 +110,25 @@ TEST_CASE("model CLV: DERT × spend × margin with the rate converted to the mod
   clv(m, g, monthly, v, cont);
   for (std::size_t i = 0; i < 3; ++i) CHECK(long_run[i] == Approx(cont[i]).epsilon(0.02));
 }
+
+TEST_CASE("model CLV in cpp_dec_float_50: decimal rate and margin · money arithmetic in decimals", "[value][unit]") {
+  // Expected: the same CLV from the double overload (model quantities are double in both), and
+  // the decimal overload's own parts multiplied by hand in cpp_dec_float_50.
+  using dec = boost::multiprecision::cpp_dec_float_50;
+  const bgnbd m({0.243, 4.414, 0.793, 2.426});
+  const gamma_gamma g({6.25, 3.74, 15.44});
+  std::vector<double> x{2, 0, 7}, tx{30.43, 0, 35}, T{38.86, 38.86, 38}, mon{22.35, 0, 40};
+  const customer_summary_view v(x, tx, T, mon);
+  std::vector<dec> money(3);
+  std::vector<double> plain(3);
+  clv(m, g, discount_rate<dec>::annual(dec("0.1")), v, money, dec("0.3"));
+  clv(m, g, discount_rate<double>::annual(0.1), v, plain, 0.3);
+  std::vector<double> d(3);
+  m.dert(static_cast<double>(discount_rate<dec>::annual(dec("0.1")).continuous_per(m.unit())), v, d);
+  for (std::size_t i = 0; i < 3; ++i) {
+    CHECK(static_cast<double>(money[i]) == Approx(plain[i]).epsilon(1e-12));
+    CHECK(money[i] == dec(d[i]) * dec(g.expected_spend(x[i], mon[i])) * dec("0.3"));
+  }
+  CHECK_THROWS_AS(clv(m, g, discount_rate<dec>::annual(dec("0.1")), v, money, dec(std::nan(""))),
+                  invalid_argument_error);
+}

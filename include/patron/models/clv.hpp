@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <span>
+#include <type_traits>
 #include <vector>
 
 #include "patron/data/summary.hpp"
@@ -26,14 +27,29 @@ concept purchase_model_type = requires(const M& m, const customer_summary_view& 
 /// CLV = DERT(δ) × E[spend | x, m] × margin (Fader, Hardie & Lee 2005, JMR 42(4), eq. 1 form).
 /// δ is `rate` converted to the model's time unit (continuous per unit), so an annual rate and a
 /// weekly model work together. `margin` is a fraction of spend (1 = revenue CLV). out.size() = s.size().
-template <purchase_model_type Model>
-void clv(const Model& model, const gamma_gamma& spend, const discount_rate<double>& rate,
-         const customer_summary_view& s, std::span<double> out, double margin = 1.0) {
+///
+/// Money is the scalar of the rate, the margin and the result: double, or e.g.
+/// boost::multiprecision::cpp_dec_float_50 so that a CRM's decimal sums of CLVs add up exactly.
+/// The model quantities (DERT, an integral, and the expected spend) are computed in double and
+/// converted once; the money arithmetic (spend × DERT × margin) is done in Money.
+template <purchase_model_type Model, real_number Money = double>
+void clv(const Model& model, const gamma_gamma& spend, const discount_rate<Money>& rate,
+         const customer_summary_view& s, std::type_identity_t<std::span<Money>> out,
+         std::type_identity_t<Money> margin = Money(1)) {
   if (out.size() != s.size())
     throw invalid_argument_error("clv", "out.size()", std::to_string(out.size()), "must equal the number of customers");
-  if (!std::isfinite(margin)) throw invalid_argument_error("clv", "margin", std::to_string(margin), "must be finite");
-  model.dert(rate.continuous_per(model.unit()), s, out);
-  for (std::size_t i = 0; i < s.size(); ++i) out[i] *= spend.expected_spend(s.x[i], s.monetary[i]) * margin;
+  const auto margin_d = static_cast<double>(margin);
+  if (!std::isfinite(margin_d)) throw invalid_argument_error("clv", "margin", std::to_string(margin_d), "must be finite");
+  const auto delta = static_cast<double>(rate.continuous_per(model.unit()));
+  if constexpr (std::is_same_v<Money, double>) {
+    model.dert(delta, s, out);
+    for (std::size_t i = 0; i < s.size(); ++i) out[i] *= spend.expected_spend(s.x[i], s.monetary[i]) * margin;
+  } else {
+    std::vector<double> d(s.size());
+    model.dert(delta, s, d);
+    for (std::size_t i = 0; i < s.size(); ++i)
+      out[i] = Money(d[i]) * Money(spend.expected_spend(s.x[i], s.monetary[i])) * margin;
+  }
 }
 
 /// The discrete CLV users know from `lifetimes`: Σ_{k=1..months} (E[X(k)] − E[X(k−1)]) × spend ×
