@@ -7,19 +7,29 @@
 // tests/reference/segment_reference.py on this machine (2 vCPU AMD EPYC, shared) on 2026-11-23:
 // one Lloyd iteration = (21-iteration fit − 1-iteration fit) / 20.
 //   quiet machine (load ≈ 2):   sklearn 26.1–28.5 ms, median 26.2 ns/point (wall);
-//                               BM_lloyd_iteration/1 8.6 ns/point → 3.0× faster.
-//   loaded machine (load ≈ 11): sklearn median 29.8 ns/point (CPU time);
-//                               BM_lloyd_iteration/1 11.8 ns/point (CPU time) → 2.5×.
-// The goal is at least 3× faster per iteration single-threaded. Whole fits (k-means++ and
-// Lloyd to convergence, n_init = 1): sklearn 6.7–18.6 s wall for 53–169 iterations under load.
-// patron on the same machine at load ≈ 11, 2026-11-23 12:10 UTC (CPU time, wall is meaningless
-// with 2 shared cores): BM_lloyd_iteration/1 median 9.8 ns/point (5 repetitions) → 3.0× the
-// loaded sklearn figure; one fit each: BM_fit_lloyd/1 1.04 s (64 iterations), BM_fit_hamerly/1
-// 1.84 s (64 iterations), BM_fit_minibatch/1 0.64 s.
-// Quiet machine (load ≈ 0.4), 2026-11-23 13:00 UTC, medians of 5 (wall): BM_lloyd_iteration/1
-// 9.21–9.36 ns/point (2.8× sklearn's 26.2: the 3× goal is not met), /2 4.44 ns/point;
+//   loaded machine (load ≈ 11): sklearn median 29.8 ns/point (CPU time).
+// The goal (issue 8) is at least 3× faster per iteration single-threaded, i.e. ≤ 8.7 ns/point.
+// Whole fits (k-means++ and Lloyd to convergence, n_init = 1): sklearn 6.7–18.6 s wall for
+// 53–169 iterations under load.
+//
+// patron before the kernel rework (2026-11-23 13:00 UTC, load ≈ 0.4, medians of 5, wall):
+// BM_lloyd_iteration/1 9.21–9.36 ns/point (2.8× sklearn's 26.2: goal not met), /2 4.44;
 // BM_fit_lloyd 935 ms (1 thread) / 684 ms (2), BM_fit_hamerly 1582 / 958 ms, BM_fit_minibatch
-// 475 / 437 ms.
+// 475 / 437 ms. (At load ≈ 11, 12:10 UTC, CPU time: /1 9.8 ns/point, BM_fit_lloyd/1 1.04 s.)
+//
+// patron now (2026-11-23 17:40–18:10 UTC; medians of 5, wall; each run started with both CPUs
+// ≥ 95 % idle over 3 s, 1-minute load 0.9–1.9 from another engineer's intermittent builds):
+// BM_lloyd_iteration/1 median 5.2 ns/point over eight such windows (4.9–6.7; the old kernel,
+// run back to back in the same windows, 9.1–11.4, median 9.7) → 5.0× faster than sklearn's
+// 26.2 (3.9× even at the slowest window); /2 3.0–4.0 ns/point (median 3.5; the old kernel
+// 4.9–5.0 in the same windows). Whole fits, one thread, four runs: BM_fit_lloyd/1 median
+// 679 ms (638–698, 64 iterations), BM_fit_hamerly/1 1727 ms (1649–2098), BM_fit_minibatch/1
+// 539 ms (496–628); two threads, only the runs the other engineer left alone (wall = CPU):
+// BM_fit_lloyd/2 479–527 ms, BM_fit_hamerly/2 1106 ms, BM_fit_minibatch/2 497 ms. Hamerly
+// and mini-batch do not use the block kernel in their loops: their changes are noise.
+// What changed: vector loads/stores that GCC no longer splits into 16-byte halves (the halves'
+// 32-byte reload failed store-to-load forwarding), and one pass per block for labels, distances
+// and the M-step sums (rows added into per-cluster accumulators; src/lib/segment_kmeans.cpp).
 //
 // Run: bench_segment --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 // ns_per_point is time per point per Lloyd iteration (wall clock).

@@ -148,6 +148,64 @@ TEST_CASE("assign and lloyd_iteration agree with a hand computation", "[segment]
   CHECK(c(0, 1) == 2.0);
 }
 
+TEST_CASE("lloyd_iteration matches a plain Lloyd step on every kernel path",
+          "[segment][property]") {
+  // Kernel paths: d <= 8 (vector kernel) or not, k <= 32 (sums by rows in L1) or not, blocks
+  // ending with 1-7 leftover points, an empty cluster and exact ties (a duplicated centroid).
+  const std::size_t n = GENERATE(as<std::size_t>{}, 7, 4099, 10007);
+  const std::size_t d = GENERATE(as<std::size_t>{}, 1, 2, 5, 8, 9);
+  const std::size_t k = GENERATE(as<std::size_t>{}, 1, 3, 8, 32, 33);
+  const bool weighted = GENERATE(false, true);
+  INFO("n = " << n << ", d = " << d << ", k = " << k << ", weighted = " << weighted);
+  const row_matrix x = uniform(n, d, 1000 * n + 10 * d + k);
+  std::vector<double> w;
+  if (weighted)
+    for (std::size_t i = 0; i < n; ++i) w.push_back(static_cast<double>(1 + i % 3));
+  row_matrix c = x.topRows(static_cast<Eigen::Index>(std::min(n, k)));
+  if (k > n) {
+    c.conservativeResize(static_cast<Eigen::Index>(k), Eigen::NoChange);
+    for (std::size_t t = n; t < k; ++t) c.row(static_cast<Eigen::Index>(t)).setConstant(5.0);
+  }
+  if (k >= 2) c.row(1) = c.row(0);  // every tie between clusters 0 and 1 goes to 0
+
+  // Plain Lloyd: the distance sums features in order, ties keep the lower index.
+  std::vector<std::int32_t> expect_label(n);
+  row_matrix sums = row_matrix::Zero(c.rows(), c.cols());
+  std::vector<double> mass(k, 0.0);
+  double expect_inertia = 0.0;
+  for (std::size_t i = 0; i < n; ++i) {
+    double best = std::numeric_limits<double>::infinity();
+    for (std::size_t t = 0; t < k; ++t) {
+      double s = 0.0;
+      for (std::size_t j = 0; j < d; ++j) {
+        const double u = x(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) -
+                         c(static_cast<Eigen::Index>(t), static_cast<Eigen::Index>(j));
+        s += u * u;
+      }
+      if (s < best) {
+        best = s;
+        expect_label[i] = static_cast<std::int32_t>(t);
+      }
+    }
+    const double wi = weighted ? w[i] : 1.0;
+    sums.row(expect_label[i]) += wi * x.row(static_cast<Eigen::Index>(i));
+    mass[static_cast<std::size_t>(expect_label[i])] += wi;
+    expect_inertia += wi * best;
+  }
+  row_matrix expect_c = c;
+  for (std::size_t t = 0; t < k; ++t)
+    if (mass[t] > 0.0)
+      expect_c.row(static_cast<Eigen::Index>(t)) = sums.row(static_cast<Eigen::Index>(t)) / mass[t];
+
+  lloyd_iteration it(x, w);
+  std::vector<std::int32_t> labels(n, -1);
+  const double inertia = it.step(c, labels);
+  CHECK(labels == expect_label);
+  // Sums are added in another order: equal up to rounding.
+  CHECK(inertia == Approx(expect_inertia).epsilon(1e-12));
+  CHECK((c - expect_c).cwiseAbs().maxCoeff() <= 1e-12);
+}
+
 // --- k-means: properties
 // --------------------------------------------------------------------------
 

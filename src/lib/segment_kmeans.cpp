@@ -86,78 +86,137 @@ inline double sqdist(const double* a, const double* b, std::size_t d) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The Lloyd kernel: nearest centroid for `count` ≤ block_size points given as columns
-// (x[j * n + i]). For a compile-time d the inner loop over points is straight-line code the
-// compiler vectorises; the labels ride along as doubles so compare and select stay one width.
-// The per-point sum runs over features in order, exactly as sqdist() does.
-// sums[c·d + j] += Σ_{t: label t = c} x[j·n + t] for one block, labels given as doubles. For a
-// compile-time d and few clusters: masked vector sums per cluster, eight points per step in
-// 2·D independent accumulators (no scatter, no store-to-load chains, short add chains);
-// otherwise a scalar scatter.
-template <int D>
-[[gnu::always_inline]] inline void add_by_label(const double* __restrict x, std::size_t n,
-                                                std::size_t d, std::size_t count,
-                                                const double* __restrict labd, std::size_t k,
-                                                double* __restrict sums) {
-  std::size_t done = 0;
-  if constexpr (D > 0) {
-    if (k <= 32) {
-      using v4d = double __attribute__((vector_size(32)));
-      const std::size_t full = count / 8 * 8;
-      const v4d zero = {0.0, 0.0, 0.0, 0.0};
-      for (std::size_t c = 0; c < k; ++c) {
-        const double cd = static_cast<double>(c);
-        v4d acc_a[D], acc_b[D];
-        for (int j = 0; j < D; ++j) acc_a[j] = acc_b[j] = zero;
-        for (std::size_t t = 0; t < full; t += 8) {
-          v4d la, lb;
-          std::memcpy(&la, labd + t, sizeof la);
-          std::memcpy(&lb, labd + t + 4, sizeof lb);
-          const auto ma = la == cd;
-          const auto mb = lb == cd;
-          for (int j = 0; j < D; ++j) {
-            v4d xa, xb;
-            std::memcpy(&xa, x + static_cast<std::size_t>(j) * n + t, sizeof xa);
-            std::memcpy(&xb, x + static_cast<std::size_t>(j) * n + t + 4, sizeof xb);
-            acc_a[j] += ma ? xa : zero;
-            acc_b[j] += mb ? xb : zero;
-          }
-        }
-        for (int j = 0; j < D; ++j) {
-          const v4d v = acc_a[j] + acc_b[j];
-          sums[c * d + static_cast<std::size_t>(j)] += (v[0] + v[1]) + (v[2] + v[3]);
-        }
-      }
-      done = full;
-    }
-  }
-  for (std::size_t j = 0; j < d; ++j)
-    for (std::size_t t = done; t < count; ++t)
-      sums[static_cast<std::size_t>(labd[t]) * d + j] += x[j * n + t];
+// Vector loads and stores for the kernels below. Not std::memcpy into a vector: under GCC's
+// generic tuning that copies 32 bytes as two 16-byte halves into a stack slot, and the 32-byte
+// reload of the slot then misses store-to-load forwarding and stalls (it cost about a third of
+// a Lloyd iteration). These unaligned, aliasing vector types load and store whole vectors.
+using v4d = double __attribute__((vector_size(32)));
+using v4d_u = double __attribute__((vector_size(32), aligned(8), may_alias));
+
+[[gnu::always_inline]] inline void load(v4d& v, const double* p) {
+  v = *reinterpret_cast<const v4d_u*>(p);
+}
+[[gnu::always_inline]] inline void store(double* p, const v4d& v) {
+  *reinterpret_cast<v4d_u*>(p) = v;
 }
 
+using v4i = std::int32_t __attribute__((vector_size(16)));
+using v4i_u = std::int32_t __attribute__((vector_size(16), aligned(4), may_alias));
+
+[[gnu::always_inline]] inline void load(v4i& v, const std::int32_t* p) {
+  v = *reinterpret_cast<const v4i_u*>(p);
+}
+[[gnu::always_inline]] inline void store(std::int32_t* p, const v4i& v) {
+  *reinterpret_cast<v4i_u*>(p) = v;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The Lloyd kernel: for `count` ≤ block_size points given as columns (x[j * n + i]), the nearest
+// centroid, its squared distance, the number of labels that changed, and (unweighted) the
+// M-step sums, all in one pass over the block.
+//
+// Distances: for a compile-time d the loop over points is straight-line code on GCC vector
+// types (AVX2, or pairs of SSE2 operations); the labels ride along as doubles so compare and
+// select stay one width. The per-point sum runs over features in order, exactly as sqdist()
+// does, and ties keep the lower cluster index.
+//
+// Sums: each group of four points is transposed in registers into four rows
+// (x_0, ..., x_{d-1}, 1, 0 padding) and each row is added into its cluster's row of a small
+// accumulator in L1, so a point costs about one vector add per four features instead of one
+// masked add per cluster and feature. Point t of a block goes to accumulator copy t mod 8, so
+// runs of one label (sorted or clustered data) do not queue behind one store-to-load chain.
+// The copies are added in a fixed tree at the end of the block: the bits depend only on the
+// data and the block boundaries, never on the instruction set or the thread count. For
+// k > acc_max_k (the copies would outgrow L1) the sums are a scalar scatter instead.
+
+constexpr std::size_t acc_copies = 8;
+constexpr std::size_t acc_max_k = 32;  // larger k: a scalar scatter straight into the partials
+
+// Accumulator row width for d features: d coordinates, the count, zero padding to whole v4d.
+constexpr std::size_t acc_width(std::size_t d) { return (d + 1 + 3) / 4 * 4; }
+
+// Column j of the accumulator rows for four points: x_j, then the count (1), then padding.
 template <int D>
-[[gnu::always_inline]] inline void nearest_block_impl(const double* __restrict x, std::size_t n,
-                                                      std::size_t d_runtime, std::size_t count,
-                                                      const double* __restrict c, std::size_t k,
-                                                      double* __restrict best,
-                                                      std::int32_t* __restrict label,
-                                                      double* __restrict sums) {
+[[gnu::always_inline]] inline void column(v4d& v, const v4d* xc, std::size_t j) {
+  const v4d zero = {0.0, 0.0, 0.0, 0.0}, one = {1.0, 1.0, 1.0, 1.0};
+  v = j < D ? xc[j] : (j == D ? one : zero);
+}
+
+// Adds four points (columns xc[0..D), labels l[0..4)) into accumulator copies u0..u0+3.
+template <int D>
+[[gnu::always_inline]] inline void add_rows4(const v4d* xc, const std::int32_t* l, double* acc,
+                                             std::size_t k, std::size_t u0) {
+  constexpr std::size_t w = acc_width(D);
+  for (std::size_t g = 0; g < w; g += 4) {
+    v4d a, b, c, d;
+    column<D>(a, xc, g);
+    column<D>(b, xc, g + 1);
+    column<D>(c, xc, g + 2);
+    column<D>(d, xc, g + 3);
+    const v4d t0 = __builtin_shufflevector(a, b, 0, 4, 2, 6);
+    const v4d t1 = __builtin_shufflevector(a, b, 1, 5, 3, 7);
+    const v4d t2 = __builtin_shufflevector(c, d, 0, 4, 2, 6);
+    const v4d t3 = __builtin_shufflevector(c, d, 1, 5, 3, 7);
+    const v4d r[4] = {
+        __builtin_shufflevector(t0, t2, 0, 1, 4, 5), __builtin_shufflevector(t1, t3, 0, 1, 4, 5),
+        __builtin_shufflevector(t0, t2, 2, 3, 6, 7), __builtin_shufflevector(t1, t3, 2, 3, 6, 7)};
+    for (std::size_t p = 0; p < 4; ++p) {
+      double* row = acc + ((u0 + p) * k + static_cast<std::size_t>(l[p])) * w + g;
+      v4d s;
+      load(s, row);
+      store(row, s + r[p]);
+    }
+  }
+}
+
+// q[c·d + j] += Σ of the copies' coordinate j, q[k·d + c] += their count.
+template <int D>
+[[gnu::always_inline]] inline void flush_rows(const double* acc, std::size_t k, double* q) {
+  constexpr std::size_t w = acc_width(D);
+  for (std::size_t c = 0; c < k; ++c) {
+    for (std::size_t g = 0; g < w; g += 4) {
+      v4d a[acc_copies];
+      for (std::size_t u = 0; u < acc_copies; ++u) {
+        load(a[u], acc + (u * k + c) * w + g);
+      }
+      const v4d s = ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
+      for (std::size_t j = 0; j < 4 && g + j <= static_cast<std::size_t>(D); ++j) {
+        if (g + j < static_cast<std::size_t>(D))
+          q[c * D + g + j] += s[j];
+        else
+          q[k * D + c] += s[j];
+      }
+    }
+  }
+}
+
+// Returns the number of labels that changed. label[] holds the previous labels on entry and
+// the new ones on exit; best[] gets the squared distances. With q (a chunk's partials:
+// sums k × d, counts k, inertia), adds the block's unweighted sums, counts and inertia.
+template <int D>
+[[gnu::always_inline]] inline std::size_t nearest_block_impl(
+    const double* __restrict x, std::size_t n, std::size_t d_runtime, std::size_t count,
+    const double* __restrict c, std::size_t k, double* __restrict best,
+    std::int32_t* __restrict label, double* __restrict q) {
   const std::size_t d = D > 0 ? static_cast<std::size_t>(D) : d_runtime;
-  alignas(64) double lab[block_size];
+  std::size_t moved = 0;
   if constexpr (D > 0) {
+    const bool rows = q != nullptr && k <= acc_max_k;
+    alignas(64) double acc[acc_copies * acc_max_k * acc_width(D)];
+    if (rows) std::memset(acc, 0, acc_copies * k * acc_width(D) * sizeof(double));
     // Eight points at a time in registers, as two independent groups of four (two dependency
     // chains hide the compare/blend latency): their D coordinates are loaded once and compared
-    // with every centroid. GCC vector extensions lower to AVX2 or to pairs of SSE2 operations.
-    using v4d = double __attribute__((vector_size(32)));
+    // with every centroid.
+    v4d inertia_a = {0.0, 0.0, 0.0, 0.0}, inertia_b = inertia_a;
+    v4i moved_v = {0, 0, 0, 0};
     std::size_t i = 0;
     for (; i + 8 <= count; i += 8) {
       v4d xa[D], xb[D];
       for (int j = 0; j < D; ++j) {
         // One cache line of each column per 8 points; fetch the line 16 groups ahead.
         __builtin_prefetch(x + static_cast<std::size_t>(j) * n + i + 128);
-        std::memcpy(&xa[j], x + static_cast<std::size_t>(j) * n + i, sizeof(v4d));
-        std::memcpy(&xb[j], x + static_cast<std::size_t>(j) * n + i + 4, sizeof(v4d));
+        load(xa[j], x + static_cast<std::size_t>(j) * n + i);
+        load(xb[j], x + static_cast<std::size_t>(j) * n + i + 4);
       }
       v4d ba = {inf, inf, inf, inf}, bb = ba;
       v4d la = {0.0, 0.0, 0.0, 0.0}, lb = la, cv = la;
@@ -181,16 +240,28 @@ template <int D>
         la = lta ? cv : la;
         lb = ltb ? cv : lb;
       }
-      std::memcpy(best + i, &ba, sizeof(v4d));
-      std::memcpy(best + i + 4, &bb, sizeof(v4d));
-      std::memcpy(lab + i, &la, sizeof(v4d));
-      std::memcpy(lab + i + 4, &lb, sizeof(v4d));
+      store(best + i, ba);
+      store(best + i + 4, bb);
+      inertia_a += ba;
+      inertia_b += bb;
+      const v4i na = __builtin_convertvector(la, v4i), nb = __builtin_convertvector(lb, v4i);
+      v4i oa, ob;
+      load(oa, label + i);
+      load(ob, label + i + 4);
+      moved_v -= (oa != na) + (ob != nb);  // -1 per changed label
+      store(label + i, na);
+      store(label + i + 4, nb);
+      if (rows) {
+        add_rows4<D>(xa, label + i, acc, k, 0);
+        add_rows4<D>(xb, label + i + 4, acc, k, 4);
+      }
     }
-    for (std::size_t t = i; t < count; ++t) {
-      best[t] = inf;
-      lab[t] = 0.0;
-    }
+    moved = static_cast<std::size_t>((moved_v[0] + moved_v[1]) + (moved_v[2] + moved_v[3]));
+    const v4d in = inertia_a + inertia_b;
+    double inertia = (in[0] + in[1]) + (in[2] + in[3]);
     for (; i < count; ++i) {  // the last 1-7 points
+      double bi = inf;
+      std::int32_t li = 0;
       for (std::size_t cc = 0; cc < k; ++cc) {
         double sum = 0.0;
         for (int j = 0; j < D; ++j) {
@@ -198,13 +269,35 @@ template <int D>
               x[static_cast<std::size_t>(j) * n + i] - c[cc * d + static_cast<std::size_t>(j)];
           sum += t * t;
         }
-        if (sum < best[i]) {
-          best[i] = sum;
-          lab[i] = static_cast<double>(cc);
+        if (sum < bi) {
+          bi = sum;
+          li = static_cast<std::int32_t>(cc);
         }
       }
+      best[i] = bi;
+      moved += label[i] != li ? 1 : 0;
+      label[i] = li;
+      inertia += bi;
+      if (rows) {
+        double* row = acc + ((i % acc_copies) * k + static_cast<std::size_t>(li)) * acc_width(D);
+        for (int j = 0; j < D; ++j) row[j] += x[static_cast<std::size_t>(j) * n + i];
+        row[D] += 1.0;
+      }
+    }
+    if (q != nullptr) {
+      if (rows) {
+        flush_rows<D>(acc, k, q);
+      } else {
+        for (std::size_t j = 0; j < d; ++j)
+          for (std::size_t t = 0; t < count; ++t)
+            q[static_cast<std::size_t>(label[t]) * d + j] += x[j * n + t];
+        for (std::size_t t = 0; t < count; ++t)
+          q[k * d + static_cast<std::size_t>(label[t])] += 1.0;
+      }
+      q[k * d + k] += inertia;
     }
   } else {
+    alignas(64) double lab[block_size];
     for (std::size_t i = 0; i < count; ++i) {
       best[i] = inf;
       lab[i] = 0.0;
@@ -227,31 +320,47 @@ template <int D>
         lab[i] = lt ? cl : lab[i];
       }
     }
+    for (std::size_t i = 0; i < count; ++i) {
+      const auto li = static_cast<std::int32_t>(lab[i]);
+      moved += label[i] != li ? 1 : 0;
+      label[i] = li;
+    }
+    if (q != nullptr) {
+      for (std::size_t j = 0; j < d; ++j)
+        for (std::size_t t = 0; t < count; ++t)
+          q[static_cast<std::size_t>(label[t]) * d + j] += x[j * n + t];
+      double inertia = 0.0;
+      for (std::size_t t = 0; t < count; ++t) {
+        q[k * d + static_cast<std::size_t>(label[t])] += 1.0;
+        inertia += best[t];
+      }
+      q[k * d + k] += inertia;
+    }
   }
-  for (std::size_t i = 0; i < count; ++i) label[i] = static_cast<std::int32_t>(lab[i]);
-  if (sums != nullptr) add_by_label<D>(x, n, d, count, lab, k, sums);
+  return moved;
 }
 
-// Nearest centroid of each point of a block; with `sums`, also adds each point (unweighted)
-// into its cluster's coordinate sums.
-using nearest_block_fn = void (*)(const double*, std::size_t, std::size_t, std::size_t,
-                                  const double*, std::size_t, double*, std::int32_t*, double*);
+// See nearest_block_impl.
+using nearest_block_fn = std::size_t (*)(const double*, std::size_t, std::size_t, std::size_t,
+                                         const double*, std::size_t, double*, std::int32_t*,
+                                         double*);
 
 // Two builds of each kernel: baseline x86-64 (SSE2) and AVX2, chosen once at run time, so the
 // installed library runs on any x86-64 (ARCHITECTURE.md). No FMA: both give identical bits.
 template <int D>
-void nearest_block_base(const double* x, std::size_t n, std::size_t d, std::size_t count,
-                        const double* c, std::size_t k, double* best, std::int32_t* label,
-                        double* sums) {
-  nearest_block_impl<D>(x, n, d, count, c, k, best, label, sums);
+std::size_t nearest_block_base(const double* x, std::size_t n, std::size_t d, std::size_t count,
+                               const double* c, std::size_t k, double* best, std::int32_t* label,
+                               double* q) {
+  return nearest_block_impl<D>(x, n, d, count, c, k, best, label, q);
 }
 
 #if defined(__x86_64__) && defined(__GNUC__)
 template <int D>
-[[gnu::target("avx2")]] void nearest_block_avx2(const double* x, std::size_t n, std::size_t d,
-                                                std::size_t count, const double* c, std::size_t k,
-                                                double* best, std::int32_t* label, double* sums) {
-  nearest_block_impl<D>(x, n, d, count, c, k, best, label, sums);
+[[gnu::target("avx2")]] std::size_t nearest_block_avx2(const double* x, std::size_t n,
+                                                       std::size_t d, std::size_t count,
+                                                       const double* c, std::size_t k, double* best,
+                                                       std::int32_t* label, double* q) {
+  return nearest_block_impl<D>(x, n, d, count, c, k, best, label, q);
 }
 #endif
 
@@ -335,7 +444,8 @@ inline void accumulate(const dataset& ds, std::size_t i, std::int32_t a, double 
 }
 
 // Full assignment of every point (Lloyd's E-step) plus the sums for the M-step.
-// Writes labels and squared distances; counts label changes against the labels passed in.
+// Writes labels and (if dist2 is not empty) squared distances; counts label changes against
+// the labels passed in.
 void lloyd_assign(const dataset& ds, const row_matrix& centroids, std::span<std::int32_t> labels,
                   std::span<double> dist2, partials& p, reduced& r) {
   const bool keep_d2 = !dist2.empty();
@@ -349,44 +459,30 @@ void lloyd_assign(const dataset& ds, const row_matrix& centroids, std::span<std:
   for (std::size_t ch = 0; ch < chunks; ++ch) {
     const std::size_t b = ch * chunk, e = std::min(ds.n, b + chunk);
     double* q = p.chunk(ch);
-    alignas(64) double best[block_size];
-    alignas(64) std::int32_t lab[block_size];
-    double changed = 0.0;
+    alignas(64) double scratch[block_size];
+    std::size_t changed = 0;
     for (std::size_t bb = b; bb < e; bb += block_size) {
       const std::size_t count = std::min(block_size, e - bb);
-      kernel(ds.cols.data() + bb, ds.n, ds.d, count, c, k, best, lab, ds.w.empty() ? q : nullptr);
-      std::size_t moved = 0;
-      for (std::size_t t = 0; t < count; ++t) {
-        moved += labels[bb + t] != lab[t] ? 1 : 0;
-        labels[bb + t] = lab[t];
-        if (keep_d2) dist2[bb + t] = best[t];
-      }
-      changed += static_cast<double>(moved);
-      // Sums one feature at a time (the block's column is in L1); four inertia partials
-      // break the add chain. The order is fixed, so the result is too.
-      double* wsum = q + k * ds.d;
-      if (ds.w.empty()) {
-        for (std::size_t t = 0; t < count; ++t) wsum[static_cast<std::size_t>(lab[t])] += 1.0;
-        double acc[4] = {0.0, 0.0, 0.0, 0.0};
-        std::size_t t = 0;
-        for (; t + 4 <= count; t += 4)
-          for (std::size_t u = 0; u < 4; ++u) acc[u] += best[t + u];
-        for (; t < count; ++t) acc[0] += best[t];
-        q[k * ds.d + k] += (acc[0] + acc[1]) + (acc[2] + acc[3]);
-      } else {
+      double* best = keep_d2 ? dist2.data() + bb : scratch;
+      std::int32_t* lab = labels.data() + bb;
+      changed += kernel(ds.cols.data() + bb, ds.n, ds.d, count, c, k, best, lab,
+                        ds.w.empty() ? q : nullptr);
+      if (!ds.w.empty()) {
+        // Weighted sums one feature at a time (the block's column is in L1).
         const double* w = ds.w.data() + bb;
         for (std::size_t j = 0; j < ds.d; ++j) {
           const double* xj = ds.cols.data() + j * ds.n + bb;
           for (std::size_t t = 0; t < count; ++t)
             q[static_cast<std::size_t>(lab[t]) * ds.d + j] += w[t] * xj[t];
         }
+        double* wsum = q + k * ds.d;
         for (std::size_t t = 0; t < count; ++t) wsum[static_cast<std::size_t>(lab[t])] += w[t];
         double acc = 0.0;
         for (std::size_t t = 0; t < count; ++t) acc += w[t] * best[t];
         q[k * ds.d + k] += acc;
       }
     }
-    q[k * ds.d + k + 1] = changed;
+    q[k * ds.d + k + 1] = static_cast<double>(changed);
   }
   reduce(p, chunks, r);
 }
