@@ -430,6 +430,123 @@ TEST_CASE("models: double path equals the 50-digit path to 1e-9", "[models][refe
   if (x > 0) CHECK(rel(d::gg_log_likelihood(6.25, 3.74, 15.44, x, 22.35), d::gg_log_likelihood<mp>(6.25, 3.74, 15.44, x, 22.35)) < 1e-9);
 }
 
+TEST_CASE("bgnbd: DERT_new (Mellin–Barnes) equals the 50-digit tanh-sinh oracle at the extremes", "[models][reference][slow]") {
+  // Expected values: the same quantity, R·E_p[U(1, 1−R, w/p)/p], by a different method (tanh-sinh
+  // over p, detail::bg_dert_new_tanh_sinh) in 50-digit Boost.Multiprecision at tolerance 1e-13
+  // (its error estimate; the actual error is far smaller).
+  // Tolerance 1e-10: the contract of detail::bg_dert_new (the public one says 1e-9); the errors
+  // on this grid were below 1.5e-14 when this test was written.
+  using mp = boost::multiprecision::cpp_bin_float_50;
+  namespace d = patron::detail;
+  // a < 1/2 (contour right of s = a), 1/2 ≤ a < 1, a = 1 (double pole), a > 1, huge a; B < 1
+  // (x = 0 with b < 1); w = δA from an annual 1 % on a daily model to far above E[pS]; x = 2500
+  // (R = 2500.243) on fewer points, the 50-digit oracle's U recurrence being slow there.
+  struct point {
+    double a, R, B, w;
+  };
+  std::vector<point> grid;
+  for (double a : {0.02, 0.3, 0.793, 1.0, 60.0}) {
+    for (double w : {1e-3, 0.1, 30.0}) {
+      grid.push_back({a, 0.243, 0.3, w});
+      grid.push_back({a, 7.243, 9.426, w});
+    }
+    grid.push_back({a, 2500.243, 2541.0, 30.0});
+  }
+  grid.push_back({0.3, 2500.243, 2541.0, 1e-3});
+  grid.push_back({1.0, 2500.243, 2541.0, 1e-3});
+  for (const point& p : grid) {
+    INFO("a=" << p.a << " R=" << p.R << " B=" << p.B << " w=" << p.w);
+    const double A = 40;
+    const double v = d::bg_dert_new(p.w / A, p.R, A, p.a, p.B);
+    const mp ref =
+        d::bg_dert_new_tanh_sinh<mp>(mp(p.w / A), mp(p.R), mp(A), mp(p.a), mp(p.B), nullptr, mp(1e-13));
+    CHECK(static_cast<double>(abs(mp(v) / ref - 1)) < 1e-10);
+  }
+}
+
+TEST_CASE("bgnbd: DERT_new far outside the usual range takes the left contour or tanh-sinh · still to 1e-10", "[models][reference]") {
+  // Expected values: 50-digit tanh-sinh as above. Case 1: b = 10^6 and w = 10^4, w/E[pS] ~ 10^10:
+  // the main rule's cancellation ratio exceeds 10^4, the left contour (residue 1/w) is exact to
+  // rounding. Case 2: w = 10^-12 with a = 3: both rules cancel too much, tanh-sinh is used.
+  using mp = boost::multiprecision::cpp_bin_float_50;
+  namespace d = patron::detail;
+  struct point {
+    double R, a, B, w;
+    bool main_ok;
+  };
+  const point p = GENERATE(point{0.243, 0.9, 1e6, 1e4, false}, point{30.0, 3.0, 1e4, 1e-12, false},
+                           point{30.0, 3.0, 1e4, 1e-9, true});
+  INFO("R=" << p.R << " a=" << p.a << " B=" << p.B << " w=" << p.w);
+  d::bg_dert_contour ct;
+  d::bg_dert_rule rule;
+  d::make_bg_dert_contour(p.a, d::bg_dert_contour::main, ct);
+  d::make_bg_dert_rule(ct, p.R, p.B, rule);
+  double v = 0, rho = 0;
+  CHECK(d::bg_dert_eval(rule, p.R, p.w, v, rho) == p.main_ok);
+  const double A = 10;
+  const mp ref =
+      d::bg_dert_new_tanh_sinh<mp>(mp(p.w) / A, mp(p.R), mp(A), mp(p.a), mp(p.B), nullptr, mp(1e-15));
+  CHECK(static_cast<double>(abs(mp(d::bg_dert_new(p.w / A, p.R, A, p.a, p.B)) / ref - 1)) < 1e-10);
+}
+
+TEST_CASE("bgnbd: DERT_new equals tanh-sinh at tolerance 1e-13 on random parameters", "[models][property]") {
+  // Oracle: detail::bg_dert_new_tanh_sinh in double at tolerance 1e-13 (the pre-Mellin–Barnes
+  // method, accurate to about 1e-12 for a ≥ 0.1 and B ≤ 10^4, the ranges drawn here). Tolerance
+  // 1e-10, the contract. Ranges: what fitted models and summaries give, δ from an annual 1 % on a
+  // daily model (3e-5) to 100 % a week.
+  namespace d = patron::detail;
+  const double la = GENERATE(take(40, random(std::log(0.1), std::log(20.0))));
+  const double lb = GENERATE(take(2, random(std::log(0.1), std::log(100.0))));
+  const double r = GENERATE(take(1, random(0.05, 10.0)));
+  const double ld = GENERATE(take(2, random(std::log(3e-5), std::log(1.0))));
+  const double x = std::floor(GENERATE(take(2, random(0.0, 2500.0))));
+  const double alpha = 4.4, T = GENERATE(take(1, random(0.0, 500.0)));
+  const double a = std::exp(la), b = std::exp(lb), delta = std::exp(ld);
+  for (double m : {0.0, 1.0}) {
+    const double R = r + x, A = alpha + T, B = b + x + m;
+    INFO("a=" << a << " b=" << b << " r=" << r << " x=" << x << " T=" << T << " delta=" << delta
+              << " m=" << m);
+    const double ref =
+        d::bg_dert_new_tanh_sinh(delta, R, A, a, B, static_cast<double*>(nullptr), 1e-13);
+    CHECK(d::bg_dert_new(delta, R, A, a, B) == Approx(ref).epsilon(1e-10));
+  }
+}
+
+TEST_CASE("bgnbd: batch DERT equals the scalar member on every branch (main · left · tanh-sinh)", "[models][unit]") {
+  // The batch builds the Mellin–Barnes weights once per distinct x and reuses them across T; the
+  // scalar member builds (or caches) the same weights. Same functions, same arguments: equal to
+  // 1e-14. Model 1 (b = 10^6, δ = 1) sends the pairs to the left contour, model 2 (δ = 10^-14,
+  // a = 3) the large-x pairs to tanh-sinh, model 3 is the CDNOW fit with a usual δ.
+  const std::vector<double> x{0, 3, 3, 3, 2500, 2500, 40}, t_x{0, 10, 20, 20, 37, 37, 30},
+      T{38, 38, 38, 50, 38, 39, 31};
+  const customer_summary_view v(x, t_x, T);
+  struct model_case {
+    bgnbd_params p;
+    double delta;
+  };
+  const model_case c = GENERATE(model_case{{0.243, 4.414, 0.9, 1e6}, 1.0},
+                                model_case{{30.0, 4.414, 3.0, 1e4}, 1e-14},
+                                model_case{{0.243, 4.414, 0.793, 2.426}, 0.0018});
+  // An empty batch is a valid batch (no distinct x, no group).
+  const std::vector<double> none;
+  std::vector<double> no_out;
+  CHECK_NOTHROW(bgnbd(c.p).dert(c.delta, customer_summary_view(none, none, none), no_out));
+  for (bool modified : {false, true}) {
+    std::vector<double> out(v.size());
+    if (modified) {
+      const mbgnbd m(c.p);
+      m.dert(c.delta, v, out);
+      for (std::size_t i = 0; i < v.size(); ++i)
+        CHECK(out[i] == Approx(m.dert(c.delta, x[i], t_x[i], T[i])).epsilon(1e-14));
+    } else {
+      const bgnbd m(c.p);
+      m.dert(c.delta, v, out);
+      for (std::size_t i = 0; i < v.size(); ++i)
+        CHECK(out[i] == Approx(m.dert(c.delta, x[i], t_x[i], T[i])).epsilon(1e-14));
+    }
+  }
+}
+
 TEST_CASE("models: bad parameters and inputs throw named errors · never NaN", "[models][error]") {
   const double nan = std::nan(""), inf = HUGE_VAL;
   for (double bad : {nan, inf, -1.0, 0.0}) {

@@ -11,6 +11,7 @@
 #include <numeric>
 #include <string>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include <boost/math/special_functions/digamma.hpp>
@@ -592,10 +593,43 @@ void basic_bgnbd<M>::dert(double delta, const customer_summary_view& s, std::spa
   check_delta("dert", delta);
   const double m = M ? 1.0 : 0.0;
   const xt_pairs u = distinct_xt(s);
+  // DERT_new's Mellin–Barnes weights depend on x only (T enters through w = δ(α+T)): group the
+  // pairs by x (by bit pattern: a total order even for NaN) and build the weights once per group.
+  // Every value is what the scalar member computes (same functions, same arguments).
+  auto bits = [](double v) {
+    std::uint64_t b;
+    std::memcpy(&b, &v, sizeof b);
+    return b;
+  };
+  std::vector<std::uint32_t> order(u.x.size());
+  std::iota(order.begin(), order.end(), 0u);
+  std::sort(order.begin(), order.end(), [&](std::uint32_t i, std::uint32_t j) {
+    return std::pair(bits(u.x[i]), i) < std::pair(bits(u.x[j]), j);
+  });
+  std::vector<std::size_t> group;  // group g is order[group[g] .. group[g+1])
+  for (std::size_t k = 0; k < order.size(); ++k)
+    if (k == 0 || bits(u.x[order[k]]) != bits(u.x[order[k - 1]])) group.push_back(k);
+  group.push_back(order.size());
+  detail::bg_dert_contour contour[2];
+  detail::make_bg_dert_contour(p_.a, detail::bg_dert_contour::main, contour[0]);
+  detail::make_bg_dert_contour(p_.a, detail::bg_dert_contour::left, contour[1]);
   std::vector<double> d_new(u.x.size());
-  for_each_customer(u.x.size(), "dert", [&](std::size_t k) {
-    d_new[k] = detail::bg_dert_new(delta, p_.r + u.x[k], p_.alpha + u.T[k], p_.a, p_.b + u.x[k] + m);
-    return std::isfinite(d_new[k]);
+  for_each_customer(group.size() - 1, "dert", [&](std::size_t g) {
+    const double x = u.x[order[group[g]]];
+    const double R = p_.r + x, B = p_.b + x + m;
+    detail::bg_dert_rule rule[2];
+    detail::make_bg_dert_rule(contour[0], R, B, rule[0]);
+    auto left = [&]() -> const detail::bg_dert_rule& {
+      if (rule[1].k.empty()) detail::make_bg_dert_rule(contour[1], R, B, rule[1]);
+      return rule[1];
+    };
+    bool ok = true;
+    for (std::size_t k = group[g]; k < group[g + 1]; ++k) {
+      const std::uint32_t q = order[k];
+      d_new[q] = detail::bg_dert_from_rules(rule[0], left, delta, R, p_.alpha + u.T[q], p_.a, B);
+      ok = ok && std::isfinite(d_new[q]);
+    }
+    return ok;
   });
   for_each_block(s.size(), [&](std::size_t b, std::size_t e) {
     bg_p_alive_block<M>(p_, s.x.data() + b, s.t_x.data() + b, s.T.data() + b, out.data() + b, e - b);

@@ -6,6 +6,7 @@
 #define PATRON_DETAIL_SPECIAL_HPP
 
 #include <cmath>
+#include <complex>
 #include <cstdint>
 #include <limits>
 
@@ -202,6 +203,71 @@ template <class Real>
 template <class Real>
 [[nodiscard]] log_value<Real> log_tricomi_u_1b(Real b, Real z) {
   return log_upper_gamma_scaled(b - 1, z);
+}
+
+// Complex arithmetic written out: std::complex's * and / call the C99 Annex G helpers
+// (__muldc3, __divdc3) unless -fcx-limited-range, several times slower than these formulas,
+// which are exact enough here (no infinities, moduli between 1e-300 and 1e300).
+[[nodiscard]] inline std::complex<double> cmul(std::complex<double> x, std::complex<double> y) {
+  return {x.real() * y.real() - x.imag() * y.imag(), x.real() * y.imag() + x.imag() * y.real()};
+}
+[[nodiscard]] inline std::complex<double> cinv(std::complex<double> x) {
+  const double n = x.real() * x.real() + x.imag() * x.imag();
+  return {x.real() / n, -x.imag() / n};
+}
+[[nodiscard]] inline std::complex<double> cexp(std::complex<double> x) {
+  const double m = std::exp(x.real());
+  return {m * std::cos(x.imag()), m * std::sin(x.imag())};
+}
+
+/// ln Γ(y − s) − ln Γ(y) for real y > 0 and complex s (|Re s| < 1000), y − s not a pole, up to a
+/// multiple of 2πi (callers exponentiate); NaN outside that range. Both arguments are first
+/// shifted up by m until y + m − Re s ≥ 10, Γ(y−s)/Γ(y) = Γ(y+m−s)/Γ(y+m) · Πₖ (y+k)/(y+k−s),
+/// k = 0..m−1; then Stirling's series ln Γ(z) = (z−½) ln z − z + ½ ln 2π + φ(z),
+/// φ(z) = Σₖ B₂ₖ/(2k(2k−1) z^(2k−1)) (DLMF 5.11.1, 8 terms: below 1e-16 for |z| ≥ 9), is
+/// differenced without forming either logarithm of Γ:
+///   ln Γ(Y−s) − ln Γ(Y) = −s ln Y + (Y − s − ½) ln(1 − s/Y) + s + φ(Y−s) − φ(Y),
+/// with ln(1+u) = ½ log1p(2 Re u + |u|²) + i atan2(Im u, 1 + Re u), accurate for small |u|; so
+/// the absolute error stays O(eps·|s|·ln Y) even when y is in the thousands.
+[[nodiscard]] inline std::complex<double> log_gamma_shift(double y, std::complex<double> s) {
+  using cd = std::complex<double>;
+  // Outside the documented range (and to bound the shift loop): NaN, which callers detect.
+  if (!(y > 0) || !(y < 1e300) || !(std::abs(s.real()) < 1e3) || !std::isfinite(s.imag()))
+    return {std::numeric_limits<double>::quiet_NaN(), 0.0};
+  // clang-format off
+  static constexpr double c[] = {1.0 / 12, -1.0 / 360, 1.0 / 1260, -1.0 / 1680, 1.0 / 1188,
+                                 -691.0 / 360360, 1.0 / 156, -3617.0 / 122400};
+  // clang-format on
+  auto phi = [](cd z) {
+    const cd iz = cinv(z), iz2 = cmul(iz, iz);
+    cd sum = c[7];
+    for (int k = 6; k >= 0; --k) sum = cmul(sum, iz2) + c[k];
+    return cmul(sum, iz);
+  };
+  auto phi_real = [](double z) {
+    const double iz = 1 / z, iz2 = iz * iz;
+    double sum = c[7];
+    for (int k = 6; k >= 0; --k) sum = sum * iz2 + c[k];
+    return sum * iz;
+  };
+  cd den = 1.0;
+  double num = 1.0, yy = y;
+  bool shifted = false;
+  while (yy - s.real() < 10.0) {
+    num *= yy;
+    den = cmul(den, cd(yy - s.real(), -s.imag()));
+    yy += 1.0;
+    shifted = true;
+  }
+  const cd z(yy - s.real(), -s.imag());
+  const double ur = -s.real() / yy, ui = -s.imag() / yy;
+  const cd l1p(0.5 * std::log1p(ur * (2 + ur) + ui * ui), std::atan2(ui, 1 + ur));
+  cd r = -s * std::log(yy) + cmul(z - 0.5, l1p) + s + phi(z) - phi_real(yy);
+  if (shifted) {
+    const cd q = num * cinv(den);
+    r += cd(std::log(std::abs(q)), std::arg(q));
+  }
+  return r;
 }
 
 /// log(1 + e^x) without overflow.
