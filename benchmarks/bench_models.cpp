@@ -3,16 +3,19 @@
 // Each benchmark checks its first result against the scalar reference before timing.
 //
 // Issue 5's goals (1M customers, ns per customer, single thread) and the figures measured on this
-// machine (2 vCPU AMD EPYC, shared) on 2026-11-23 17:50 UTC, load ≈ 1.2, OMP_NUM_THREADS=1,
-// median of 5 (CPU time):
-//   BG/NBD P(alive) + expected purchases   goal ≤ 40    23.9 ns  (lifetimes: 450)
-//   Pareto/NBD P(alive) + expected         goal ≤ 150  108.8 ns  (CLVTools: 500, lifetimes: 560)
-//   Pareto/NBD DERT                        goal ≤ 300   55.4 ns  (CLVTools: 423)
-//   BG/NBD fit on CDNOW                    goal ≤ 5 ms  0.71 ms  (lifetimes: 49 ms)
-//   Pareto/NBD fit on CDNOW                goal ≤ 30 ms 22.4 ms  (lifetimes: 300 ms)
-//   BG/NBD fit on 1M simulated customers   goal ≤ 1 s   0.65 s
-// Before the block kernels (vmath.hpp) the first three were 50.5, 306 and 150 ns and the 1M fit
-// 1.31 s (quiet machine).
+// machine (2 vCPU AMD EPYC, shared) on 2026-11-23 18:20 UTC, main at the merge of the block
+// kernels (vmath.hpp), the Mellin–Barnes BG/NBD DERT and the k-means kernel, load ≈ 1.5 with
+// nothing else running, OMP_NUM_THREADS=1, median of 5 (two runs for the first two):
+//   BG/NBD P(alive) + expected purchases   goal ≤ 40    22.8, 23.8 ns  (lifetimes: 450)
+//   Pareto/NBD P(alive) + expected         goal ≤ 150   99.0, 102 ns   (CLVTools: 500, lifetimes: 560)
+//   Pareto/NBD DERT                        goal ≤ 300   52.2 ns        (CLVTools: 423)
+//   CLV, BG/NBD DERT × Gamma-Gamma         goal ≤ 50    18.0 ns        (lifetimes: 7,400)
+//   BG/NBD DERT alone                                   16.9 ns
+//   BG/NBD fit on CDNOW                    goal ≤ 5 ms  0.70 ms        (lifetimes: 49 ms)
+//   Pareto/NBD fit on CDNOW                goal ≤ 30 ms 20.9 ms        (lifetimes: 300 ms)
+//   BG/NBD fit on 1M simulated customers   goal ≤ 1 s   0.67 s
+// Before the block kernels and the new DERT (quiet machine, earlier the same day): 50.5, 306,
+// 150 and 166 ns, and the 1M fit 1.31 s.
 #include <benchmark/benchmark.h>
 
 #include <cmath>
