@@ -91,11 +91,11 @@ void BM_models_pnbd_palive_expected(benchmark::State& state) {
   per_customer(state, n);
 }
 
-void BM_models_pnbd_dert(benchmark::State& state) {
+// DERT over a simulated base at 10 % a year on a weekly model.
+template <class Model>
+void dert_benchmark(benchmark::State& state, purchase_model simulated_from, const Model& m) {
   const auto n = static_cast<std::size_t>(state.range(0));
-  const auto& sim = customers(purchase_model::pareto_nbd, n);
-  const customer_summary_view v(sim.summary);
-  const pnbd m({0.553, 10.578, 0.606, 11.669});
+  const customer_summary_view v(customers(simulated_from, n).summary);
   const double delta = std::log(1.1) * 7 / 365.25;
   std::vector<double> d(n);
   m.dert(delta, v, d);
@@ -107,24 +107,16 @@ void BM_models_pnbd_dert(benchmark::State& state) {
   per_customer(state, n);
 }
 
+void BM_models_pnbd_dert(benchmark::State& state) {
+  dert_benchmark(state, purchase_model::pareto_nbd, pnbd({0.553, 10.578, 0.606, 11.669}));
+}
+
 // BG/NBD DERT alone: the 1M customers have 4,087 distinct (x, T) pairs (104 distinct x), and
 // DERT_new is computed once per pair. Mellin–Barnes rule (detail::bg_dert_new): ≈ 22 µs per
 // distinct x for the weights, ≈ 0.4 µs per pair, 4.6 ms for all pairs; the tanh-sinh quadrature
 // it replaced took ≈ 41 µs per pair (169 ms), most of the old CLV benchmark below.
 void BM_models_bgnbd_dert(benchmark::State& state) {
-  const auto n = static_cast<std::size_t>(state.range(0));
-  const auto& sim = customers(purchase_model::bg_nbd, n);
-  const customer_summary_view v(sim.summary);
-  const bgnbd m({0.243, 4.414, 0.793, 2.426});
-  const double delta = std::log(1.1) * 7 / 365.25;
-  std::vector<double> d(n);
-  m.dert(delta, v, d);
-  if (!same(d[0], m.dert(delta, v.x[0], v.t_x[0], v.T[0]))) state.SkipWithError("batch result differs from the scalar reference");
-  for (auto _ : state) {
-    m.dert(delta, v, d);
-    benchmark::DoNotOptimize(d.data());
-  }
-  per_customer(state, n);
+  dert_benchmark(state, purchase_model::bg_nbd, bgnbd({0.243, 4.414, 0.793, 2.426}));
 }
 
 // CLV = BG/NBD DERT × Gamma-Gamma spend. ns_per_customer, median of 5, OMP_NUM_THREADS=1, two

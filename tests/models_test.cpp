@@ -450,10 +450,14 @@ TEST_CASE("bgnbd: DERT_new (Mellin–Barnes) equals the 50-digit tanh-sinh oracl
       grid.push_back({a, 0.243, 0.3, w});
       grid.push_back({a, 7.243, 9.426, w});
     }
+#if !defined(__SANITIZE_ADDRESS__)  // the 50-digit oracle at x = 2500 takes ~30 s under ASan: Release only
     grid.push_back({a, 2500.243, 2541.0, 30.0});
+#endif
   }
+#if !defined(__SANITIZE_ADDRESS__)
   grid.push_back({0.3, 2500.243, 2541.0, 1e-3});
   grid.push_back({1.0, 2500.243, 2541.0, 1e-3});
+#endif
   for (const point& p : grid) {
     INFO("a=" << p.a << " R=" << p.R << " B=" << p.B << " w=" << p.w);
     const double A = 40;
@@ -837,9 +841,17 @@ TEST_CASE("batch P(alive) members equal the 50-digit path · scalar and batch gi
     return static_cast<double>(abs(mp(v) / ref - 1));
   };
   std::vector<double> x, t_x, T;
-  for (double xi : {0.0, 1.0, 2.0, 7.0, 40.0, 300.0, 2500.0})
-    for (double Ti : {0.5, 39.0, 520.0})
-      for (double frac : {0.0, 0.3, 0.999, 1.0}) {
+#if defined(__SANITIZE_ADDRESS__)
+  // Under ASan the 50-digit series are ~6× slower: a smaller grid there (same extremes); the
+  // Release build runs the whole grid.
+  const std::vector<double> xs{0.0, 1.0, 40.0, 2500.0}, Ts{0.5, 520.0}, fracs{0.0, 0.3, 1.0};
+#else
+  const std::vector<double> xs{0.0, 1.0, 2.0, 7.0, 40.0, 300.0, 2500.0}, Ts{0.5, 39.0, 520.0},
+      fracs{0.0, 0.3, 0.999, 1.0};
+#endif
+  for (double xi : xs)
+    for (double Ti : Ts)
+      for (double frac : fracs) {
         if (xi == 0 && frac > 0) continue;
         x.push_back(xi);
         t_x.push_back(xi == 0 ? 0.0 : frac * Ti);

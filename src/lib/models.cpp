@@ -1007,6 +1007,10 @@ fit_result<pnbd> pnbd::fit(const customer_summary_view& s, const fit_options& op
   const xt_pairs at_T = distinct_xt(rows);
   const xt_pairs at_tx = distinct_xt(customer_summary_view(c.x, c.t_x, c.t_x));
   const xt_pairs by_x = distinct_xt(customer_summary_view(c.x, c.x, c.x));
+  // The fit caps each 2F1 series at 10⁵ terms (the scorers allow 2·10⁶): only arguments within
+  // ~4·10⁻⁴ of 1 need more, reached when a data set cannot identify the model and the optimiser
+  // runs to α/β → 0 or ∞; there the step is refused (+∞) instead of costing seconds each.
+  constexpr std::int64_t fit_series_terms = 100'000;
   // −Σ w·ln L over the rows in Real = double (value) or a dual (value and exact gradient in θ).
   auto nll_of = [&](auto r, auto al, auto sp, auto be) {
     using Real = decltype(r);
@@ -1015,11 +1019,11 @@ fit_result<pnbd> pnbd::fit(const customer_summary_view& s, const fit_options& op
     std::vector<detail::log_value<Real>> pt(at_T.x.size()), px(at_tx.x.size());
     std::vector<Real> lg(by_x.x.size());
     for (std::size_t k = 0; k < pt.size(); ++k) {
-      pt[k] = detail::pnbd_a0_piece<Real>(r, al, sp, be, at_T.x[k], at_T.T[k]);
+      pt[k] = detail::pnbd_a0_piece<Real>(r, al, sp, be, at_T.x[k], at_T.T[k], fit_series_terms);
       if (!pt[k].ok) return Real(std::numeric_limits<double>::infinity());
     }
     for (std::size_t k = 0; k < px.size(); ++k) {
-      px[k] = detail::pnbd_a0_piece<Real>(r, al, sp, be, at_tx.x[k], at_tx.T[k]);
+      px[k] = detail::pnbd_a0_piece<Real>(r, al, sp, be, at_tx.x[k], at_tx.T[k], fit_series_terms);
       if (!px[k].ok) return Real(std::numeric_limits<double>::infinity());
     }
     const Real lg_r = lgamma(r);

@@ -77,9 +77,10 @@ template <class Real>
 /// (c − a − b < 0 with a, b > 0: the large-x case of BG/NBD, where it turns a divergent-looking
 /// sum into a short one). The series is summed to full precision (tail bound below eps); the
 /// cost grows like ln(eps)/ln(z) terms, so z → 1 is slow but exact up to z = 1 − 1e-5.
-/// Contract: ok = true and a finite value, or ok = false (never NaN).
+/// Contract: ok = true and a finite value, or ok = false (never NaN). `max_terms` caps the series
+/// (fits pass a lower cap, so that an optimiser wandering towards z → 1 is refused quickly).
 template <class Real>
-[[nodiscard]] log_value<Real> log_hyp2f1(Real a, Real b, Real c, Real z) {
+[[nodiscard]] log_value<Real> log_hyp2f1(Real a, Real b, Real c, Real z, std::int64_t max_terms = 2'000'000) {
   using std::log;
   using std::log1p;
   const Real inf = std::numeric_limits<Real>::infinity();
@@ -93,10 +94,10 @@ template <class Real>
     const Real l1mz = log1p(-z);
     log_value<Real> r;
     if (abs(c - a) <= abs(c - b)) {
-      r = hyp2f1_series(b, c - a, c, w);
+      r = hyp2f1_series(b, c - a, c, w, max_terms);
       log_pre = -b * l1mz;
     } else {
-      r = hyp2f1_series(a, c - b, c, w);
+      r = hyp2f1_series(a, c - b, c, w, max_terms);
       log_pre = -a * l1mz;
     }
     r.log_abs += log_pre;
@@ -105,11 +106,11 @@ template <class Real>
   const Real s = c - a - b;
   // Euler when both transformed parameters are smaller in size (fewer, smaller terms).
   if (s < 0 && abs(c - a) + abs(c - b) < abs(a) + abs(b)) {
-    auto r = hyp2f1_series(c - a, c - b, c, z);
+    auto r = hyp2f1_series(c - a, c - b, c, z, max_terms);
     r.log_abs += s * log1p(-z);
     return r;
   }
-  return hyp2f1_series(a, b, c, z);
+  return hyp2f1_series(a, b, c, z, max_terms);
 }
 
 /// ln H(b, z) with H(b, z) = z^(−b) e^z Γ(b, z) = ∫₀^∞ e^(−zt) (1+t)^(b−1) dt = U(1, b+1, z),

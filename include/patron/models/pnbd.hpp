@@ -4,6 +4,7 @@
 #define PATRON_MODELS_PNBD_HPP
 
 #include <cmath>
+#include <cstdint>
 #include <span>
 #include <string>
 #include <vector>
@@ -34,14 +35,15 @@ struct pnbd_ll_parts {
 /// so batch scoring computes the τ = T piece once per distinct (x, T). ok = false if the series
 /// left its range or was not positive.
 template <class Real>
-[[nodiscard]] log_value<Real> pnbd_a0_piece(Real r, Real alpha, Real s, Real beta, Real x, Real tau) {
+[[nodiscard]] log_value<Real> pnbd_a0_piece(Real r, Real alpha, Real s, Real beta, Real x, Real tau,
+                                             std::int64_t max_terms = 2'000'000) {
   using std::log;
   const Real a1 = r + s + x;
   const bool ab = alpha >= beta;
   const Real base = ab ? alpha : beta;
   const Real b1 = ab ? s + 1 : r + x;
   const Real diff = ab ? alpha - beta : beta - alpha;
-  auto f = log_hyp2f1(a1, b1, a1 + 1, diff / (base + tau));
+  auto f = log_hyp2f1(a1, b1, a1 + 1, diff / (base + tau), max_terms);
   f.ok = f.ok && f.sign > 0;
   f.log_abs -= a1 * log(base + tau);
   return f;
